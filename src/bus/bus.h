@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+
+/* Everything crunit asks of systemd goes through here.
+ *
+ * We talk to the service manager directly on its private socket (/run/systemd/private, or
+ * $XDG_RUNTIME_DIR/systemd/private for a user's manager) when we may, as systemctl does: no
+ * dependency on dbus-daemon, one round trip less. Otherwise the system/user bus. */
+
+enum bus_kind {
+        BUS_NONE,
+        BUS_SYSTEM,
+        BUS_USER,
+};
+
+/* Connects to the system manager (user=false) or the caller's user manager. On failure returns
+ * a negative errno and, when `log_failure`, logs a one-line error naming the cause. */
+int bus_connect_systemd(bool user, bool log_failure, sd_bus **ret);
+
+/* sd-bus.h provides the *p cleanup helpers */
+#define _cleanup_bus_ __attribute__((cleanup(sd_bus_flush_close_unrefp)))
+
+struct scope_params {
+        const char *unit;        /* crunit-<id>.scope */
+        const char *slice;       /* machine.slice */
+        const char *description; /* "crunit container <id>" */
+        pid_t pid;               /* the process to move into the scope */
+};
+
+/* StartTransientUnit for a scope holding p->pid, and waits for its job. A unit of that name
+ * left inactive or failed by an earlier container is reset first; an active one is an error. */
+int bus_start_scope(sd_bus *bus, const struct scope_params *p);
+/* Stops a unit and waits for the job. A unit that does not exist is not an error. */
+int bus_stop_unit(sd_bus *bus, const char *unit);
+/* KillUnit(unit, "all", sig). -ENOENT if there is no such unit. */
+int bus_kill_unit(sd_bus *bus, const char *unit, int sig);
+/* ActiveState of a unit ("active", "inactive", …); -ENOENT when it is not loaded. */
+int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret);

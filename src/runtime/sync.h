@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The conversation between crunit (the parent) and the container's setup processes, over a
+ * SOCK_SEQPACKET socketpair (one message per datagram; fds ride along as SCM_RIGHTS).
+ *
+ *   parent                              stage 1 (joins/creates namespaces)
+ *     put stage 1 in the scope
+ *     GO ------------------------------>
+ *                                        USERNS  (new user namespace made: map me)
+ *     write uid_map/gid_map
+ *     USERNS_MAPPED ------------------->
+ *                                        PID n   (stage 2 forked: the container's init)
+ *                                       stage 2 (rootfs, mounts, process preparation)
+ *                                        READY [pty master]
+ *     write state.json, pid file
+ *     ACK ----------------------------->   (init then waits on exec.fifo for `start`)
+ *
+ * Either setup stage may send ERROR "<message>" instead (and exit); the parent prints it. */
+
+#include <stdint.h>
+
+enum sync_type {
+        SYNC_GO = 1,
+        SYNC_USERNS,
+        SYNC_USERNS_MAPPED,
+        SYNC_PID,
+        SYNC_READY,
+        SYNC_ACK,
+        SYNC_ERROR,
+        SYNC_LOG,
+};
+
+struct sync_msg {
+        uint32_t type;
+        int32_t value; /* pid for SYNC_PID, log level for SYNC_LOG */
+        char text[2048];
+};
+
+/* Sends a message; `fd` >= 0 is passed along. */
+int sync_send(int sock, enum sync_type type, int value, const char *text, int fd);
+/* Receives one message. Returns -EPIPE on EOF. An attached fd is returned in *ret_fd (or
+ * closed if ret_fd is NULL). */
+int sync_recv(int sock, struct sync_msg *m, int *ret_fd);
+/* Receives and checks the type; anything else (ERROR included: it is printed) fails. */
+int sync_expect(int sock, enum sync_type type, struct sync_msg *m, int *ret_fd);
+
+/* Sends fd over a unix socket with SCM_RIGHTS (console socket protocol too). */
+int send_fd(int sock, int fd, const char *data);

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+
+#include "container.h"
+#include "verb-util.h"
+
+int verb_start(int argc, char *argv[])
+{
+        _cleanup_container_ struct container *c = NULL;
+        const char *id = NULL;
+        int r = parse_plain("start", "Runs the user process of a created container.", argc, argv,
+                            &id);
+        if (r != 0)
+                return r > 0 ? 0 : r;
+        if ((r = container_open(id, true, &c)) < 0)
+                return r;
+        return container_start(c);
+}
+

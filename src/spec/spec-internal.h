@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Helpers shared by the config.json parser (spec-parse.c, spec-process.c, spec-linux.c).
+ * Not part of the public interface (spec.h). */
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../shared/log.h"
+#include "spec.h"
+
+/* Logs "config.json: <message>" and evaluates to -EINVAL. `fmt` must be a string literal. */
+#define spec_error(fmt, ...) (log_error("config.json: " fmt, ##__VA_ARGS__), -EINVAL)
+
+/* Field paths in messages ("process.rlimits[3].type") fit in this. */
+#define SPEC_PATH_MAX 256
+/* Formats a field path into `buf` (SPEC_PATH_MAX bytes, truncating) and returns `buf`. */
+char *spec_field(char buf[static SPEC_PATH_MAX], const char *fmt, ...) _printf_(2, 3);
+
+/* Returns obj[key], or NULL when the key is absent or its value is JSON null. */
+json_object *spec_json_get(json_object *obj, const char *key);
+/* True for NULL, JSON null, "", [] and {}. */
+bool spec_json_is_empty(json_object *v);
+/* Logs (debug) every key of `obj` not in the NULL-terminated `known` list. `prefix` is the
+ * field path of `obj` ("" for the top level). */
+void spec_json_log_unknown(json_object *obj, const char *prefix, const char *const *known);
+
+/* Type-checked accessors for a value `v` (not NULL) found at field path `path`. They log the
+ * error and return -EINVAL on a type or range mismatch. */
+int spec_json_object(json_object *v, const char *path);
+int spec_json_array(json_object *v, const char *path);
+int spec_json_string(json_object *v, const char *path, const char **ret);
+int spec_json_strdup(json_object *v, const char *path, char **ret);
+int spec_json_bool(json_object *v, const char *path, bool *ret);
+int spec_json_int64(json_object *v, const char *path, int64_t min, int64_t max, int64_t *ret);
+int spec_json_uint64(json_object *v, const char *path, uint64_t max, uint64_t *ret);
+int spec_json_uint32(json_object *v, const char *path, uint32_t *ret);
+/* An array of strings, copied into a NULL-terminated vector (an empty array gives a vector
+ * with no element, never NULL). */
+int spec_json_strv(json_object *v, const char *path, char ***ret);
+/* Like spec_json_strv(), and every element must be an absolute path. */
+int spec_json_path_strv(json_object *v, const char *path, char ***ret);
+
+/* Lexically cleaned "base/rel" (or just `rel` when absolute): no ".", "..", "//" or trailing
+ * "/" (like Go's filepath.Join / filepath.Clean). */
+int spec_path_join(const char *base, const char *rel, char **ret);
+/* `path` made absolute against the current directory, cleaned. */
+int spec_path_absolute(const char *path, char **ret);
+
+/* The sub-parsers, called by spec_parse(). */
+int spec_parse_process(json_object *process, struct spec_process *p);
+void spec_process_done(struct spec_process *p);
+int spec_parse_linux(json_object *linux_obj, struct spec *s);

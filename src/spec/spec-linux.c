@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* config.json "linux" object. */
+#include <assert.h>
+#include <sys/mount.h>
+
+#include "spec-internal.h"
+
+static const struct {
+        const char *name;
+        int type;
+} namespace_table[] = {
+    {"pid", CLONE_NEWPID},       {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS},
+    {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},     {"user", CLONE_NEWUSER},
+    {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
+};
+
+static const struct {
+        const char *name;
+        unsigned long flags;
+} propagation_table[] = {
+    {"", 0},
+    {"shared", MS_SHARED},
+    {"slave", MS_SLAVE},
+    {"private", MS_PRIVATE},
+    {"unbindable", MS_UNBINDABLE},
+    {"rshared", MS_SHARED | MS_REC},
+    {"rslave", MS_SLAVE | MS_REC},
+    {"rprivate", MS_PRIVATE | MS_REC},
+    {"runbindable", MS_UNBINDABLE | MS_REC},
+};
+
+/* Properties crunit refuses unless absent or empty. */
+static const char *const unsupported[] = {
+    "resources",   "devices",  "seccomp",      "sysctl",     "timeOffsets",
+    "personality", "intelRdt", "memoryPolicy", "netDevices",
+};
+
+static int parse_namespace(json_object *o, const char *path, struct spec_namespace *ret)
+{
+        static const char *const known[] = {"type", "path", NULL};
+        char p[SPEC_PATH_MAX];
+        const char *type;
+        json_object *v;
+        int r;
+
+        r = spec_json_object(o, path);
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(o, path, known);
+
+        v = spec_json_get(o, "type");
+        if (!v)
+                return spec_error("%s.type is required", path);
+        spec_field(p, "%s.type", path);
+        r = spec_json_string(v, p, &type);
+        if (r < 0)
+                return r;
+        ret->type = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(namespace_table); i++)
+                if (streq(namespace_table[i].name, type)) {
+                        ret->type = namespace_table[i].type;
+                        break;
+                }
+        if (ret->type == 0)
+                return spec_error("%s: unknown namespace type \"%s\"", p, type);
+
+        v = spec_json_get(o, "path");
+        if (v) {
+                spec_field(p, "%s.path", path);
+                r = spec_json_strdup(v, p, &ret->path);
+                if (r < 0)
+                        return r;
+                if (ret->path[0] == '\0') {
+                        /* Same as no path: a new namespace. */
+                        free(ret->path);
+                        ret->path = NULL;
+                } else if (ret->path[0] != '/')
+                        return spec_error("%s must be an absolute path, not \"%s\"", p, ret->path);
+        }
+        return 0;
+}
+
+static int parse_namespaces(json_object *namespaces, struct spec *s)
+{
+        int r;
+
+        r = spec_json_array(namespaces, "linux.namespaces");
+        if (r < 0)
+                return r;
+
+        size_t n = json_object_array_length(namespaces);
+        if (n == 0)
+                return 0;
+        s->namespaces = calloc(n, sizeof(struct spec_namespace));
+        if (!s->namespaces)
+                return log_error_errno(ENOMEM, "config.json");
+
+        for (size_t i = 0; i < n; i++) {
+                char path[SPEC_PATH_MAX];
+                spec_field(path, "linux.namespaces[%zu]", i);
+                s->n_namespaces = i + 1;
+                r = parse_namespace(json_object_array_get_idx(namespaces, i), path,
+                                    &s->namespaces[i]);
+                if (r < 0)
+                        return r;
+                for (size_t j = 0; j < i; j++)
+                        if (s->namespaces[j].type == s->namespaces[i].type)
+                                return spec_error("%s: duplicate namespace type (also in "
+                                                  "linux.namespaces[%zu])",
+                                                  path, j);
+        }
+        return 0;
+}
+
+static int parse_mappings(json_object *a, const char *path, struct spec_id_mapping **ret,
+                          size_t *ret_n)
+{
+        static const char *const known[] = {"containerID", "hostID", "size", NULL};
+        static const char *const fields[] = {"containerID", "hostID", "size"};
+        int r;
+
+        r = spec_json_array(a, path);
+        if (r < 0)
+                return r;
+
+        size_t n = json_object_array_length(a);
+        if (n == 0)
+                return 0;
+        *ret = calloc(n, sizeof(struct spec_id_mapping));
+        if (!*ret)
+                return log_error_errno(ENOMEM, "config.json");
+
+        for (size_t i = 0; i < n; i++) {
+                json_object *o = json_object_array_get_idx(a, i);
+                struct spec_id_mapping *m = &(*ret)[i];
+                uint32_t *values[] = {&m->container_id, &m->host_id, &m->size};
+                char p[SPEC_PATH_MAX], q[SPEC_PATH_MAX];
+
+                spec_field(p, "%s[%zu]", path, i);
+                r = spec_json_object(o, p);
+                if (r < 0)
+                        return r;
+                spec_json_log_unknown(o, p, known);
+
+                for (size_t k = 0; k < ARRAY_SIZE(fields); k++) {
+                        json_object *v = spec_json_get(o, fields[k]);
+                        if (!v)
+                                return spec_error("%s.%s is required", p, fields[k]);
+                        spec_field(q, "%s.%s", p, fields[k]);
+                        r = spec_json_uint32(v, q, values[k]);
+                        if (r < 0)
+                                return r;
+                }
+                if (m->size == 0)
+                        return spec_error("%s.size must not be 0", p);
+                if ((uint64_t)m->container_id + m->size > UINT64_C(1) << 32 ||
+                    (uint64_t)m->host_id + m->size > UINT64_C(1) << 32)
+                        return spec_error("%s: the range exceeds the 32-bit id space", p);
+        }
+        *ret_n = n;
+        return 0;
+}
+
+static int parse_propagation(json_object *v, struct spec *s)
+{
+        const char *name;
+        int r;
+
+        r = spec_json_string(v, "linux.rootfsPropagation", &name);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ARRAY_SIZE(propagation_table); i++)
+                if (streq(propagation_table[i].name, name)) {
+                        s->rootfs_propagation = propagation_table[i].flags;
+                        return 0;
+                }
+        return spec_error("linux.rootfsPropagation: unknown propagation \"%s\"", name);
+}
+
+static int check_user_namespace(struct spec *s)
+{
+        const struct spec_namespace *userns = spec_find_namespace(s, CLONE_NEWUSER);
+
+        if (!userns) {
+                if (s->n_uid_mappings > 0)
+                        return spec_error("linux.uidMappings given but no user namespace");
+                if (s->n_gid_mappings > 0)
+                        return spec_error("linux.gidMappings given but no user namespace");
+                return 0;
+        }
+
+        if (userns->path) {
+                if (s->n_uid_mappings > 0 || s->n_gid_mappings > 0)
+                        return spec_error("linux.uidMappings/gidMappings with a user namespace "
+                                          "path (joining an existing user namespace) are not "
+                                          "supported yet");
+                return 0;
+        }
+
+        if (s->n_uid_mappings == 0)
+                return spec_error("a new user namespace is requested but linux.uidMappings is "
+                                  "missing or empty");
+        if (s->n_gid_mappings == 0)
+                return spec_error("a new user namespace is requested but linux.gidMappings is "
+                                  "missing or empty");
+        return 0;
+}
+
+int spec_parse_linux(json_object *linux_obj, struct spec *s)
+{
+        static const char *const known[] = {
+            "namespaces",   "uidMappings", "gidMappings",   "timeOffsets",
+            "devices",      "netDevices",  "cgroupsPath",   "rootfsPropagation",
+            "seccomp",      "sysctl",      "resources",     "intelRdt",
+            "personality",  "maskedPaths", "readonlyPaths", "mountLabel",
+            "memoryPolicy", NULL,
+        };
+        json_object *v;
+        int r;
+
+        assert(s);
+
+        r = spec_json_object(linux_obj, "linux");
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(linux_obj, "linux", known);
+
+        v = spec_json_get(linux_obj, "namespaces");
+        if (v) {
+                r = parse_namespaces(v, s);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(linux_obj, "uidMappings");
+        if (v) {
+                r = parse_mappings(v, "linux.uidMappings", &s->uid_mappings, &s->n_uid_mappings);
+                if (r < 0)
+                        return r;
+        }
+        v = spec_json_get(linux_obj, "gidMappings");
+        if (v) {
+                r = parse_mappings(v, "linux.gidMappings", &s->gid_mappings, &s->n_gid_mappings);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(linux_obj, "maskedPaths");
+        if (v) {
+                r = spec_json_path_strv(v, "linux.maskedPaths", &s->masked_paths);
+                if (r < 0)
+                        return r;
+        }
+        v = spec_json_get(linux_obj, "readonlyPaths");
+        if (v) {
+                r = spec_json_path_strv(v, "linux.readonlyPaths", &s->readonly_paths);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(linux_obj, "rootfsPropagation");
+        if (v) {
+                r = parse_propagation(v, s);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(linux_obj, "cgroupsPath");
+        if (v) {
+                r = spec_json_strdup(v, "linux.cgroupsPath", &s->cgroups_path);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(linux_obj, "mountLabel");
+        if (v) {
+                const char *label;
+                r = spec_json_string(v, "linux.mountLabel", &label);
+                if (r < 0)
+                        return r;
+                if (label[0] != '\0')
+                        return spec_error("linux.mountLabel is set but SELinux is not supported "
+                                          "yet");
+        }
+
+        for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
+                if (!spec_json_is_empty(spec_json_get(linux_obj, unsupported[i])))
+                        return spec_error("linux.%s is not supported yet", unsupported[i]);
+
+        return check_user_namespace(s);
+}

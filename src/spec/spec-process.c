@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* config.json "process" object. */
+#include <assert.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+
+#include "spec-internal.h"
+
+static const struct {
+        const char *name;
+        int resource;
+} rlimit_table[] = {
+    {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},       {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+};
+
+static int parse_console_size(json_object *cs, struct spec_process *p)
+{
+        static const char *const known[] = {"height", "width", NULL};
+        uint64_t u;
+        json_object *v;
+        int r;
+
+        r = spec_json_object(cs, "process.consoleSize");
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(cs, "process.consoleSize", known);
+
+        /* struct winsize holds unsigned shorts. */
+        v = spec_json_get(cs, "height");
+        if (!v)
+                return spec_error("process.consoleSize.height is required");
+        r = spec_json_uint64(v, "process.consoleSize.height", UINT16_MAX, &u);
+        if (r < 0)
+                return r;
+        p->console_height = (unsigned)u;
+
+        v = spec_json_get(cs, "width");
+        if (!v)
+                return spec_error("process.consoleSize.width is required");
+        r = spec_json_uint64(v, "process.consoleSize.width", UINT16_MAX, &u);
+        if (r < 0)
+                return r;
+        p->console_width = (unsigned)u;
+        return 0;
+}
+
+static int parse_user(json_object *user, struct spec_process *p)
+{
+        static const char *const known[] = {"uid",      "gid", "umask", "additionalGids",
+                                            "username", NULL};
+        uint32_t u;
+        json_object *v;
+        int r;
+
+        r = spec_json_object(user, "process.user");
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(user, "process.user", known);
+
+        v = spec_json_get(user, "uid");
+        if (v) {
+                r = spec_json_uint32(v, "process.user.uid", &u);
+                if (r < 0)
+                        return r;
+                p->uid = (uid_t)u;
+        }
+
+        v = spec_json_get(user, "gid");
+        if (v) {
+                r = spec_json_uint32(v, "process.user.gid", &u);
+                if (r < 0)
+                        return r;
+                p->gid = (gid_t)u;
+        }
+
+        v = spec_json_get(user, "umask");
+        if (v) {
+                uint64_t m;
+                r = spec_json_uint64(v, "process.user.umask", 0777, &m);
+                if (r < 0)
+                        return r;
+                p->has_umask = true;
+                p->umask = (mode_t)m;
+        }
+
+        v = spec_json_get(user, "additionalGids");
+        if (v) {
+                r = spec_json_array(v, "process.user.additionalGids");
+                if (r < 0)
+                        return r;
+                size_t n = json_object_array_length(v);
+                if (n > 0) {
+                        p->additional_gids = calloc(n, sizeof(gid_t));
+                        if (!p->additional_gids)
+                                return log_error_errno(ENOMEM, "config.json");
+                }
+                for (size_t i = 0; i < n; i++) {
+                        char path[SPEC_PATH_MAX];
+                        spec_field(path, "process.user.additionalGids[%zu]", i);
+                        r = spec_json_uint32(json_object_array_get_idx(v, i), path, &u);
+                        if (r < 0)
+                                return r;
+                        p->additional_gids[i] = (gid_t)u;
+                }
+                p->n_additional_gids = n;
+        }
+        return 0;
+}
+
+static int parse_cap_set(json_object *set, const char *path, uint64_t *ret)
+{
+        uint64_t mask = 0;
+        int r;
+
+        r = spec_json_array(set, path);
+        if (r < 0)
+                return r;
+
+        size_t n = json_object_array_length(set);
+        for (size_t i = 0; i < n; i++) {
+                char p[SPEC_PATH_MAX];
+                const char *name;
+                cap_value_t cap;
+
+                spec_field(p, "%s[%zu]", path, i);
+                r = spec_json_string(json_object_array_get_idx(set, i), p, &name);
+                if (r < 0)
+                        return r;
+                /* cap_from_name() also takes numbers, "all" and lists; insist on CAP_NAME. */
+                bool ok = startswith(name, "CAP_") && name[4] != '\0';
+                for (const char *c = name; ok && *c; c++)
+                        ok = (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_';
+                if (!ok || cap_from_name(name, &cap) < 0 || cap < 0 || cap >= 64)
+                        return spec_error("%s: unknown capability \"%s\"", p, name);
+                mask |= UINT64_C(1) << cap;
+        }
+        *ret = mask;
+        return 0;
+}
+
+static int parse_capabilities(json_object *caps, struct spec_process *p)
+{
+        static const char *const known[] = {"bounding",  "effective", "inheritable",
+                                            "permitted", "ambient",   NULL};
+        uint64_t *fields[] = {&p->caps.bounding, &p->caps.effective, &p->caps.inheritable,
+                              &p->caps.permitted, &p->caps.ambient};
+        int r;
+
+        r = spec_json_object(caps, "process.capabilities");
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(caps, "process.capabilities", known);
+
+        for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+                json_object *v = spec_json_get(caps, known[i]);
+                if (!v)
+                        continue;
+                char path[SPEC_PATH_MAX];
+                spec_field(path, "process.capabilities.%s", known[i]);
+                r = parse_cap_set(v, path, fields[i]);
+                if (r < 0)
+                        return r;
+        }
+        p->has_caps = true;
+        return 0;
+}
+
+static int parse_rlimit(json_object *o, const char *path, struct spec_rlimit *ret)
+{
+        static const char *const known[] = {"type", "soft", "hard", NULL};
+        char p[SPEC_PATH_MAX];
+        const char *type;
+        json_object *v;
+        int r;
+
+        r = spec_json_object(o, path);
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(o, path, known);
+
+        v = spec_json_get(o, "type");
+        if (!v)
+                return spec_error("%s.type is required", path);
+        spec_field(p, "%s.type", path);
+        r = spec_json_string(v, p, &type);
+        if (r < 0)
+                return r;
+        ret->resource = -1;
+        for (size_t i = 0; i < ARRAY_SIZE(rlimit_table); i++)
+                if (streq(rlimit_table[i].name, type)) {
+                        ret->resource = rlimit_table[i].resource;
+                        break;
+                }
+        if (ret->resource < 0)
+                return spec_error("%s: unknown rlimit \"%s\"", p, type);
+
+        v = spec_json_get(o, "soft");
+        if (!v)
+                return spec_error("%s.soft is required", path);
+        spec_field(p, "%s.soft", path);
+        r = spec_json_uint64(v, p, UINT64_MAX, &ret->soft);
+        if (r < 0)
+                return r;
+
+        v = spec_json_get(o, "hard");
+        if (!v)
+                return spec_error("%s.hard is required", path);
+        spec_field(p, "%s.hard", path);
+        r = spec_json_uint64(v, p, UINT64_MAX, &ret->hard);
+        if (r < 0)
+                return r;
+
+        if (ret->soft > ret->hard)
+                return spec_error("%s: soft limit %" PRIu64 " is greater than hard limit %" PRIu64,
+                                  path, ret->soft, ret->hard);
+        return 0;
+}
+
+static int parse_rlimits(json_object *rlimits, struct spec_process *p)
+{
+        int r;
+
+        r = spec_json_array(rlimits, "process.rlimits");
+        if (r < 0)
+                return r;
+
+        size_t n = json_object_array_length(rlimits);
+        if (n == 0)
+                return 0;
+        p->rlimits = calloc(n, sizeof(struct spec_rlimit));
+        if (!p->rlimits)
+                return log_error_errno(ENOMEM, "config.json");
+
+        for (size_t i = 0; i < n; i++) {
+                char path[SPEC_PATH_MAX];
+                spec_field(path, "process.rlimits[%zu]", i);
+                r = parse_rlimit(json_object_array_get_idx(rlimits, i), path, &p->rlimits[i]);
+                if (r < 0)
+                        return r;
+                for (size_t j = 0; j < i; j++)
+                        if (p->rlimits[j].resource == p->rlimits[i].resource)
+                                return spec_error("%s: duplicate rlimit type (also in "
+                                                  "process.rlimits[%zu])",
+                                                  path, j);
+                p->n_rlimits = i + 1;
+        }
+        return 0;
+}
+
+static int refuse_lsm(json_object *process, const char *key, const char *lsm)
+{
+        const char *label;
+        json_object *v;
+        int r;
+
+        v = spec_json_get(process, key);
+        if (!v)
+                return 0;
+        char path[SPEC_PATH_MAX];
+        spec_field(path, "process.%s", key);
+        r = spec_json_string(v, path, &label);
+        if (r < 0)
+                return r;
+        if (label[0] != '\0')
+                return spec_error("%s is set but %s is not supported yet", path, lsm);
+        return 0;
+}
+
+int spec_parse_process(json_object *process, struct spec_process *p)
+{
+        static const char *const known[] = {
+            "terminal",
+            "consoleSize",
+            "user",
+            "args",
+            "env",
+            "cwd",
+            "capabilities",
+            "rlimits",
+            "noNewPrivileges",
+            "oomScoreAdj",
+            "apparmorProfile",
+            "selinuxLabel",
+            "scheduler",
+            "ioPriority",
+            "execCPUAffinity",
+            "commandLine",
+            NULL,
+        };
+        static const char *const unsupported[] = {"scheduler", "ioPriority", "execCPUAffinity"};
+        json_object *v;
+        int r;
+
+        assert(p);
+
+        r = spec_json_object(process, "process");
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(process, "process", known);
+
+        v = spec_json_get(process, "terminal");
+        if (v) {
+                r = spec_json_bool(v, "process.terminal", &p->terminal);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(process, "consoleSize");
+        if (v) {
+                r = parse_console_size(v, p);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(process, "user");
+        if (v) {
+                r = parse_user(v, p);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(process, "args");
+        if (!v || !json_object_is_type(v, json_type_array) || json_object_array_length(v) == 0)
+                return spec_error("process.args must be a non-empty array of strings");
+        r = spec_json_strv(v, "process.args", &p->args);
+        if (r < 0)
+                return r;
+
+        v = spec_json_get(process, "env");
+        if (v) {
+                r = spec_json_strv(v, "process.env", &p->env);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; p->env[i]; i++)
+                        if (!strchr(p->env[i], '=') || p->env[i][0] == '=')
+                                return spec_error("process.env[%zu]: \"%s\" is not of the form "
+                                                  "NAME=VALUE",
+                                                  i, p->env[i]);
+        }
+
+        v = spec_json_get(process, "cwd");
+        if (!v)
+                return spec_error("process.cwd is required");
+        r = spec_json_strdup(v, "process.cwd", &p->cwd);
+        if (r < 0)
+                return r;
+        if (p->cwd[0] != '/')
+                return spec_error("process.cwd must be an absolute path, not \"%s\"", p->cwd);
+
+        v = spec_json_get(process, "capabilities");
+        if (v) {
+                r = parse_capabilities(v, p);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(process, "rlimits");
+        if (v) {
+                r = parse_rlimits(v, p);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(process, "noNewPrivileges");
+        if (v) {
+                r = spec_json_bool(v, "process.noNewPrivileges", &p->no_new_privileges);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(process, "oomScoreAdj");
+        if (v) {
+                int64_t i;
+                r = spec_json_int64(v, "process.oomScoreAdj", -1000, 1000, &i);
+                if (r < 0)
+                        return r;
+                p->has_oom_score_adj = true;
+                p->oom_score_adj = (int)i;
+        }
+
+        r = refuse_lsm(process, "apparmorProfile", "AppArmor");
+        if (r < 0)
+                return r;
+        r = refuse_lsm(process, "selinuxLabel", "SELinux");
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
+                if (spec_json_get(process, unsupported[i]))
+                        return spec_error("process.%s is not supported yet", unsupported[i]);
+
+        return 0;
+}
+
+void spec_process_done(struct spec_process *p)
+{
+        assert(p);
+
+        free(p->additional_gids);
+        strv_free(p->args);
+        strv_free(p->env);
+        free(p->cwd);
+        free(p->rlimits);
+        memset(p, 0, sizeof *p);
+}
