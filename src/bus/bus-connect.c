@@ -64,8 +64,9 @@ int bus_connect_systemd(bool user, bool log_failure, sd_bus **ret)
         if (k >= 0) {
                 /* The bus is there; is the manager? A cheap call tells. */
                 sd_bus_error e = SD_BUS_ERROR_NULL;
-                k = sd_bus_call_method(*ret, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                       "org.freedesktop.DBus.Peer", "Ping", &e, NULL, "");
+                k = sd_bus_call_method(*ret, "org.freedesktop.systemd1",
+                                       "/org/freedesktop/systemd1", "org.freedesktop.DBus.Peer",
+                                       "Ping", &e, NULL, "");
                 sd_bus_error_free(&e);
                 if (k >= 0)
                         return 0;

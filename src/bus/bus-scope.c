@@ -48,16 +48,17 @@ static int wait_for_job(sd_bus *bus, struct job_wait *w, const char *what, const
         while (!w->result) {
                 int r = sd_bus_process(bus, NULL);
                 if (r < 0)
-                        return log_error_errno(r, "lost the connection to systemd while waiting "
-                                                  "for %s of %s",
+                        return log_error_errno(r,
+                                               "lost the connection to systemd while waiting "
+                                               "for %s of %s",
                                                what, unit);
                 if (r > 0)
                         continue;
                 uint64_t now = now_usec();
                 if (now >= deadline)
                         return log_error("timed out after %llus waiting for systemd to %s %s",
-                                         (unsigned long long)(JOB_TIMEOUT_USEC / 1000000ULL),
-                                         what, unit);
+                                         (unsigned long long)(JOB_TIMEOUT_USEC / 1000000ULL), what,
+                                         unit);
                 r = sd_bus_wait(bus, deadline - now);
                 if (r < 0 && r != -EINTR)
                         return log_error_errno(r, "waiting for systemd to %s %s", what, unit);
@@ -105,8 +106,8 @@ int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret)
                                    "s", unit);
         if (r < 0)
                 return sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit")
-                               ? -ENOENT
-                               : r;
+                           ? -ENOENT
+                           : r;
         r = sd_bus_message_read(reply, "o", &path);
         if (r < 0)
                 return r;
@@ -124,8 +125,8 @@ static int append_scope_properties(sd_bus_message *m, const struct scope_params 
                 return r;
         r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s",
                                   p->description, "Slice", "s", p->slice, "Delegate", "b", 1,
-                                  "CollectMode", "s", "inactive-or-failed", "MemoryAccounting",
-                                  "b", 1, "TasksAccounting", "b", 1, "CPUAccounting", "b", 1,
+                                  "CollectMode", "s", "inactive-or-failed", "MemoryAccounting", "b",
+                                  1, "TasksAccounting", "b", 1, "CPUAccounting", "b", 1,
                                   "TimeoutStopUSec", "t", (uint64_t)10 * 1000000);
         if (r < 0)
                 return r;
@@ -149,8 +150,8 @@ static int clear_stale_unit(sd_bus *bus, const char *unit)
         if (r < 0)
                 return log_error_errno(r, "cannot query %s", unit);
         if (streq(state, "failed") || streq(state, "inactive")) {
-                (void)sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit",
-                                         NULL, NULL, "s", unit);
+                (void)sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL,
+                                         NULL, "s", unit);
                 return 0;
         }
         if (streq(state, "deactivating")) /* being stopped right now; will be collected */
@@ -195,8 +196,7 @@ int bus_start_scope(sd_bus *bus, const struct scope_params *p)
                 if (r < 0)
                         return r;
                 if (!streq(result, "done"))
-                        return log_error("systemd could not start %s: job %s", p->unit,
-                                         result);
+                        return log_error("systemd could not start %s: job %s", p->unit, result);
                 return 0;
         }
 }

@@ -9,7 +9,7 @@ struct globals {
         const char *root; /* state directory root: --root, default /run/crunit
                              (rootless: $XDG_RUNTIME_DIR/crunit) */
         bool debug;
-        bool rootless; /* geteuid() != 0 */
+        bool rootless;       /* geteuid() != 0 */
         bool systemd_cgroup; /* --systemd-cgroup: accepted, systemd is always used */
 };
 

@@ -16,8 +16,8 @@
 static void sink_to_parent(enum log_level level, const char *msg, void *userdata)
 {
         struct setup_ctx *c = userdata;
-        (void)sync_send(c->sync_fd, level <= LOG_LEVEL_ERROR ? SYNC_ERROR : SYNC_LOG,
-                        (int)level, msg, -1);
+        (void)sync_send(c->sync_fd, level <= LOG_LEVEL_ERROR ? SYNC_ERROR : SYNC_LOG, (int)level,
+                        msg, -1);
 }
 
 static void on_termination_signal(int sig)

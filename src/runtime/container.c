@@ -120,8 +120,7 @@ static int write_pid_file(const char *path, pid_t pid)
 }
 
 /* The parent's side of sync.h: drives the setup processes until the init is READY. */
-static int drive_setup(int sock, pid_t stage1, const struct spec *s, pid_t *ret_pid,
-                       int *ret_pty)
+static int drive_setup(int sock, pid_t stage1, const struct spec *s, pid_t *ret_pid, int *ret_pty)
 {
         pid_t pid = 0;
         bool ready = false;
@@ -227,7 +226,8 @@ int container_create(const struct create_opts *o, struct container **ret)
                 goto fail;
         if (!(c->state = calloc(1, sizeof *c->state)) || !(c->state->id = strdup(o->id)) ||
             !(c->state->bundle = strdup(s->bundle)) || !(c->state->rootfs = strdup(s->root_path)) ||
-            !(c->state->created = now_rfc3339()) || !(c->state->oci_version = strdup(s->oci_version)) ||
+            !(c->state->created = now_rfc3339()) ||
+            !(c->state->oci_version = strdup(s->oci_version)) ||
             (bus && !(c->state->unit = strdup(unit)))) {
                 r = log_error_errno(ENOMEM, "create");
                 goto fail;
@@ -259,17 +259,20 @@ int container_create(const struct create_opts *o, struct container **ret)
         }
         if (stage1 == 0) {
                 struct setup_ctx ctx = {
-                        .spec = s,
-                        .id = o->id,
-                        .sync_fd = sock_child,
-                        .fifo_fd = fifo,
-                        .preserve_fds = o->preserve_fds,
-                        .no_pivot = o->no_pivot,
-                        .rootfd = -1,
-                        .pty_master = -1,
-                        .pty_slave = -1,
+                    .spec = s,
+                    .id = o->id,
+                    .sync_fd = sock_child,
+                    .fifo_fd = fifo,
+                    .preserve_fds = o->preserve_fds,
+                    .no_pivot = o->no_pivot,
+                    .rootfd = -1,
+                    .pty_master = -1,
+                    .pty_slave = -1,
                 };
+                /* The state directory's fd carries our flock: the init must not hold it. */
                 safe_close(sock_parent);
+                safe_close(c->dirfd);
+                safe_close(c->rootfd);
                 /* the bus connection's fd is O_CLOEXEC; sd-bus must not be used after fork */
                 container_init_main(&ctx);
         }
@@ -283,7 +286,7 @@ int container_create(const struct create_opts *o, struct container **ret)
                         goto fail;
                 }
                 struct scope_params sp_ = {
-                        .unit = unit, .slice = slice, .description = description, .pid = stage1};
+                    .unit = unit, .slice = slice, .description = description, .pid = stage1};
                 r = bus_start_scope(bus, &sp_);
                 if (r < 0)
                         goto fail;
@@ -376,8 +379,9 @@ int container_start(struct container *c)
                                  status_to_string(st));
         _cleanup_close_ int fd = openat(c->dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
-                return log_error_errno(errno, "cannot start container \"%s\": its init is not "
-                                              "waiting",
+                return log_error_errno(errno,
+                                       "cannot start container \"%s\": its init is not "
+                                       "waiting",
                                        c->id);
         char b = 0;
         if (write(fd, &b, 1) != 1)

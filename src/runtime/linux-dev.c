@@ -14,16 +14,15 @@ static const struct {
         const char *name;
         unsigned major, minor;
 } default_devices[] = {
-        {"null", 1, 3}, {"zero", 1, 5},    {"full", 1, 7},
-        {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+    {"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 };
 
 static const struct {
         const char *name, *target;
 } default_links[] = {
-        {"fd", "/proc/self/fd"},         {"stdin", "/proc/self/fd/0"},
-        {"stdout", "/proc/self/fd/1"},   {"stderr", "/proc/self/fd/2"},
-        {"ptmx", "pts/ptmx"},
+    {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
 };
 
 static int create_device(struct setup_ctx *c, int devfd, const char *name, unsigned major,

@@ -27,10 +27,12 @@ struct mount_opts {
 /* OCI options that are not kernel mount flags and that crunit does not implement yet. They
  * would otherwise reach the kernel as filesystem options and fail obscurely. */
 static const char *const unsupported_options[] = {
-        "rro",    "rrw",     "rnosuid",      "rsuid",      "rnodev",       "rdev",
-        "rnoexec", "rexec",  "rnodiratime",  "rdiratime",  "rrelatime",    "rnorelatime",
-        "rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
-        "idmap",  "ridmap",  "tmpcopyup",    NULL,
+    "rro",          "rrw",        "rnosuid",      "rsuid",
+    "rnodev",       "rdev",       "rnoexec",      "rexec",
+    "rnodiratime",  "rdiratime",  "rrelatime",    "rnorelatime",
+    "rnoatime",     "ratime",     "rstrictatime", "rnostrictatime",
+    "rnosymfollow", "rsymfollow", "idmap",        "ridmap",
+    "tmpcopyup",    NULL,
 };
 
 static int parse_mount_options(const struct spec_mount *m, struct mount_opts *o)
@@ -132,8 +134,8 @@ static int do_mount_at(int fd, const char *source, const char *type, unsigned lo
 
 /* The "cgroup" mount type: on a unified host a cgroup2 mount; on hybrid/legacy hosts a tmpfs
  * with one mount per hierarchy this process is in (seen through the cgroup namespace). */
-static int mount_cgroup(struct setup_ctx *c, const struct spec_mount *m,
-                        const struct mount_opts *o, int destfd)
+static int mount_cgroup(struct setup_ctx *c, const struct spec_mount *m, const struct mount_opts *o,
+                        int destfd)
 {
         struct statfs sfs;
         unsigned long flags = o->flags & ~MS_RDONLY;
@@ -165,10 +167,9 @@ static int mount_cgroup(struct setup_ctx *c, const struct spec_mount *m,
                 } else if (*ctrl && !(data = strdup(ctrl)))
                         return -ENOMEM;
                 if (mkdirat(top, name, 0755) < 0 && errno != EEXIST)
-                        return log_error_errno(errno, "cannot create %s/%s", m->destination,
-                                               name);
-                _cleanup_close_ int sub = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-                                                                    O_CLOEXEC);
+                        return log_error_errno(errno, "cannot create %s/%s", m->destination, name);
+                _cleanup_close_ int sub =
+                    openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub < 0)
                         return log_error_errno(errno, "cannot open %s/%s", m->destination, name);
                 r = do_mount_at(sub, "cgroup", type, o->flags, data, m->destination);
@@ -206,14 +207,14 @@ static int mount_one(struct setup_ctx *c, const struct spec_mount *m)
                                                m->source);
                 leaf_is_file = !S_ISDIR(st.st_mode);
         }
-        _cleanup_close_ int destfd = mkdir_open_in_root(c->rootfd, m->destination, 0755,
-                                                        leaf_is_file);
+        _cleanup_close_ int destfd =
+            mkdir_open_in_root(c->rootfd, m->destination, 0755, leaf_is_file);
         if (destfd < 0)
                 return log_error_errno(destfd, "cannot create mount point %s", m->destination);
 
         if (bind) {
-                r = do_mount_at(destfd, m->source, NULL, MS_BIND | (o.recursive ? MS_REC : 0),
-                                NULL, m->destination);
+                r = do_mount_at(destfd, m->source, NULL, MS_BIND | (o.recursive ? MS_REC : 0), NULL,
+                                m->destination);
                 if (r >= 0 && (o.flags & ~MS_REC))
                         r = remount_bind(c->rootfd, m->destination, o.flags);
         } else if (streq_ptr(m->type, "cgroup"))
@@ -221,8 +222,25 @@ static int mount_one(struct setup_ctx *c, const struct spec_mount *m)
         else {
                 if (!m->type)
                         return log_error("mount %s: no type given", m->destination);
-                r = do_mount_at(destfd, m->source ? m->source : m->type, m->type, o.flags, data,
-                                m->destination);
+                char p[FD_PATH_MAX];
+                if (mount(m->source ? m->source : m->type, fd_path(destfd, p), m->type, o.flags,
+                          data) < 0) {
+                        if (errno == EPERM && c->in_userns &&
+                            (streq(m->type, "proc") || streq(m->type, "sysfs")))
+                                return log_error("cannot mount %s on %s in a user namespace: the "
+                                                 "kernel allows it only where the host's /%s is "
+                                                 "fully visible (nothing mounted over parts of "
+                                                 "it)%s",
+                                                 m->type, m->destination,
+                                                 streq(m->type, "proc") ? "proc" : "sys",
+                                                 streq(m->type, "sysfs")
+                                                     ? " and with a network namespace of "
+                                                       "the container's own"
+                                                     : "");
+                        return log_error_errno(errno, "cannot mount %s (%s) on %s",
+                                               m->source ? m->source : "none", m->type,
+                                               m->destination);
+                }
         }
         if (r >= 0 && o.propagation)
                 r = set_propagation(c->rootfd, m->destination, o.propagation);
@@ -265,11 +283,11 @@ int mount_masked_readonly(struct setup_ctx *c)
                         continue;
                 if (fd < 0 || fstat(fd, &st) < 0)
                         return log_error_errno(fd < 0 ? fd : -errno, "maskedPaths: %s", *path);
-                int r = S_ISDIR(st.st_mode) ? mount("tmpfs", fd_path(fd, p), "tmpfs",
-                                                    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                                                    "size=0,mode=0555")
-                                            : mount("/dev/null", fd_path(fd, p), NULL, MS_BIND,
-                                                    NULL);
+                int r =
+                    S_ISDIR(st.st_mode)
+                        ? mount("tmpfs", fd_path(fd, p), "tmpfs",
+                                MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555")
+                        : mount("/dev/null", fd_path(fd, p), NULL, MS_BIND, NULL);
                 if (r < 0)
                         return log_error_errno(errno, "maskedPaths: cannot mask %s", *path);
         }

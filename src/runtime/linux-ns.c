@@ -83,8 +83,8 @@ static int userns_refused(int err)
                          "user namespaces in use",
                          *max ? max : "?", *clone ? ", kernel.unprivileged_userns_clone (=" : "",
                          clone, *clone ? ")" : "");
-        return log_error("the kernel refused to create a user namespace (%s): %s",
-                         strerror(err), hint);
+        return log_error("the kernel refused to create a user namespace (%s): %s", strerror(err),
+                         hint);
 }
 
 int ns_enter(struct setup_ctx *c)

@@ -76,8 +76,7 @@ int process_prepare(struct setup_ctx *c, char **ret_path)
                 snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
                 int r = write_string_file("/proc/self/oom_score_adj", buf);
                 if (r < 0)
-                        return log_error_errno(r, "cannot set oomScoreAdj to %d",
-                                               p->oom_score_adj);
+                        return log_error_errno(r, "cannot set oomScoreAdj to %d", p->oom_score_adj);
         }
         if (p->has_umask)
                 umask(p->umask);

@@ -13,8 +13,8 @@
 struct setup_ctx {
         const struct spec *spec;
         const char *id;
-        int sync_fd;  /* to the parent crunit */
-        int fifo_fd;  /* exec.fifo, read end held open until `start` */
+        int sync_fd; /* to the parent crunit */
+        int fifo_fd; /* exec.fifo, read end held open until `start` */
         int preserve_fds;
         bool no_pivot;
         bool in_userns; /* a user namespace was created or joined */

@@ -17,14 +17,14 @@ static const struct {
         verb_fn fn;
         const char *summary;
 } verbs[] = {
-        {"spec", verb_spec, "create a new specification file (config.json)"},
-        {"create", verb_create, "create a container"},
-        {"start", verb_start, "start a created container"},
-        {"run", verb_run, "create and run a container"},
-        {"state", verb_state, "output the state of a container"},
-        {"list", verb_list, "list containers started by crunit with the given root"},
-        {"kill", verb_kill, "send a signal to the container's init process"},
-        {"delete", verb_delete, "delete a container and everything it holds"},
+    {"spec", verb_spec, "create a new specification file (config.json)"},
+    {"create", verb_create, "create a container"},
+    {"start", verb_start, "start a created container"},
+    {"run", verb_run, "create and run a container"},
+    {"state", verb_state, "output the state of a container"},
+    {"list", verb_list, "list containers started by crunit with the given root"},
+    {"kill", verb_kill, "send a signal to the container's init process"},
+    {"delete", verb_delete, "delete a container and everything it holds"},
 };
 
 int usage_error(const char *verb, const char *fmt, ...)
@@ -75,19 +75,26 @@ static void print_help(void)
 
 int main(int argc, char *argv[])
 {
-        enum { ARG_ROOT = 0x100, ARG_LOG, ARG_LOG_FORMAT, ARG_DEBUG, ARG_SYSTEMD_CGROUP,
-               ARG_ROOTLESS, ARG_CRIU };
+        enum {
+                ARG_ROOT = 0x100,
+                ARG_LOG,
+                ARG_LOG_FORMAT,
+                ARG_DEBUG,
+                ARG_SYSTEMD_CGROUP,
+                ARG_ROOTLESS,
+                ARG_CRIU
+        };
         static const struct option options[] = {
-                {"root", required_argument, NULL, ARG_ROOT},
-                {"log", required_argument, NULL, ARG_LOG},
-                {"log-format", required_argument, NULL, ARG_LOG_FORMAT},
-                {"debug", no_argument, NULL, ARG_DEBUG},
-                {"systemd-cgroup", no_argument, NULL, ARG_SYSTEMD_CGROUP},
-                {"rootless", required_argument, NULL, ARG_ROOTLESS},
-                {"criu", required_argument, NULL, ARG_CRIU},
-                {"version", no_argument, NULL, 'v'},
-                {"help", no_argument, NULL, 'h'},
-                {},
+            {"root", required_argument, NULL, ARG_ROOT},
+            {"log", required_argument, NULL, ARG_LOG},
+            {"log-format", required_argument, NULL, ARG_LOG_FORMAT},
+            {"debug", no_argument, NULL, ARG_DEBUG},
+            {"systemd-cgroup", no_argument, NULL, ARG_SYSTEMD_CGROUP},
+            {"rootless", required_argument, NULL, ARG_ROOTLESS},
+            {"criu", required_argument, NULL, ARG_CRIU},
+            {"version", no_argument, NULL, 'v'},
+            {"help", no_argument, NULL, 'h'},
+            {},
         };
         const char *log_path = NULL;
         enum log_format log_format = LOG_FORMAT_TEXT;

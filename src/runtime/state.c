@@ -141,9 +141,8 @@ int state_save(int dirfd, const struct container_state *s)
         add_string(o, "ociVersion", s->oci_version);
         if (s->annotations)
                 json_object_object_add(o, "annotations", json_object_get(s->annotations));
-        int r = write_file_atomic_at(dirfd, STATE_FILE,
-                                     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
-                                     0600);
+        int r = write_file_atomic_at(
+            dirfd, STATE_FILE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
         json_object_put(o);
         if (r < 0)
                 return log_error_errno(r, "cannot write the state of container %s", s->id);
@@ -217,8 +216,7 @@ json_object *state_to_json(const struct container_state *s, enum container_statu
         json_object *o = json_object_new_object();
         add_string(o, "ociVersion", s->oci_version ? s->oci_version : OCI_SPEC_VERSION);
         add_string(o, "id", s->id);
-        json_object_object_add(o, "pid",
-                               json_object_new_int64(st == STATUS_STOPPED ? 0 : s->pid));
+        json_object_object_add(o, "pid", json_object_new_int64(st == STATUS_STOPPED ? 0 : s->pid));
         add_string(o, "status", status_to_string(st));
         add_string(o, "bundle", s->bundle);
         add_string(o, "rootfs", s->rootfs);

@@ -39,8 +39,8 @@ struct container_state {
         char *rootfs;
         char *created; /* RFC 3339, UTC, nanoseconds */
         uid_t owner;
-        char *unit;  /* the scope, or NULL when the container has none (rootless, no manager) */
-        int bus;     /* enum bus_kind the scope lives on */
+        char *unit; /* the scope, or NULL when the container has none (rootless, no manager) */
+        int bus;    /* enum bus_kind the scope lives on */
         char *oci_version;
         json_object *annotations; /* owned, may be NULL */
 };

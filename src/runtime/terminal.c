@@ -116,8 +116,7 @@ int terminal_proxy_start(int master, struct terminal_proxy **ret)
         p->stdin_open = true;
         if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &p->saved) == 0) {
                 struct termios raw = p->saved;
-                cfmakeraw(&raw);
-                raw.c_oflag = p->saved.c_oflag; /* keep output processing as it was */
+                cfmakeraw(&raw); /* the container's pty does the line discipline */
                 if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
                         p->raw = true;
         }

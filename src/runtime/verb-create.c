@@ -9,20 +9,27 @@
 int parse_create_options(const char *verb, int argc, char *argv[], struct create_opts *o,
                          bool *detach, bool *keep)
 {
-        enum { ARG_PID_FILE = 0x100, ARG_CONSOLE_SOCKET, ARG_NO_PIVOT, ARG_PRESERVE_FDS,
-               ARG_NO_NEW_KEYRING, ARG_KEEP, ARG_NO_SUBREAPER };
+        enum {
+                ARG_PID_FILE = 0x100,
+                ARG_CONSOLE_SOCKET,
+                ARG_NO_PIVOT,
+                ARG_PRESERVE_FDS,
+                ARG_NO_NEW_KEYRING,
+                ARG_KEEP,
+                ARG_NO_SUBREAPER
+        };
         const struct option options[] = {
-                {"bundle", required_argument, NULL, 'b'},
-                {"pid-file", required_argument, NULL, ARG_PID_FILE},
-                {"console-socket", required_argument, NULL, ARG_CONSOLE_SOCKET},
-                {"no-pivot", no_argument, NULL, ARG_NO_PIVOT},
-                {"preserve-fds", required_argument, NULL, ARG_PRESERVE_FDS},
-                {"no-new-keyring", no_argument, NULL, ARG_NO_NEW_KEYRING},
-                {"no-subreaper", no_argument, NULL, ARG_NO_SUBREAPER},
-                {"detach", no_argument, NULL, detach ? 'd' : 0x1ff},
-                {"keep", no_argument, NULL, keep ? ARG_KEEP : 0x1ff},
-                {"help", no_argument, NULL, 'h'},
-                {},
+            {"bundle", required_argument, NULL, 'b'},
+            {"pid-file", required_argument, NULL, ARG_PID_FILE},
+            {"console-socket", required_argument, NULL, ARG_CONSOLE_SOCKET},
+            {"no-pivot", no_argument, NULL, ARG_NO_PIVOT},
+            {"preserve-fds", required_argument, NULL, ARG_PRESERVE_FDS},
+            {"no-new-keyring", no_argument, NULL, ARG_NO_NEW_KEYRING},
+            {"no-subreaper", no_argument, NULL, ARG_NO_SUBREAPER},
+            {"detach", no_argument, NULL, detach ? 'd' : 0x1ff},
+            {"keep", no_argument, NULL, keep ? ARG_KEEP : 0x1ff},
+            {"help", no_argument, NULL, 'h'},
+            {},
         };
         int c;
         *o = (struct create_opts){.bundle = "."};

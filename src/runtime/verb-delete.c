@@ -10,9 +10,9 @@
 int verb_delete(int argc, char *argv[])
 {
         static const struct option options[] = {
-                {"force", no_argument, NULL, 'f'},
-                {"help", no_argument, NULL, 'h'},
-                {},
+            {"force", no_argument, NULL, 'f'},
+            {"help", no_argument, NULL, 'h'},
+            {},
         };
         _cleanup_container_ struct container *c = NULL;
         bool force = false;

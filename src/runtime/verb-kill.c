@@ -9,9 +9,9 @@
 int verb_kill(int argc, char *argv[])
 {
         static const struct option options[] = {
-                {"all", no_argument, NULL, 'a'},
-                {"help", no_argument, NULL, 'h'},
-                {},
+            {"all", no_argument, NULL, 'a'},
+            {"help", no_argument, NULL, 'h'},
+            {},
         };
         _cleanup_container_ struct container *c = NULL;
         bool all = false;

@@ -41,10 +41,10 @@ static int list_ids(int rootfd, char ***ret)
 int verb_list(int argc, char *argv[])
 {
         static const struct option options[] = {
-                {"format", required_argument, NULL, 'f'},
-                {"quiet", no_argument, NULL, 'q'},
-                {"help", no_argument, NULL, 'h'},
-                {},
+            {"format", required_argument, NULL, 'f'},
+            {"quiet", no_argument, NULL, 'q'},
+            {"help", no_argument, NULL, 'h'},
+            {},
         };
         bool json = false, quiet = false;
         int opt;
@@ -56,8 +56,9 @@ int verb_list(int argc, char *argv[])
                         if (streq(optarg, "json"))
                                 json = true;
                         else if (!streq(optarg, "table"))
-                                return usage_error("list", "--format: \"%s\" is neither table "
-                                                           "nor json",
+                                return usage_error("list",
+                                                   "--format: \"%s\" is neither table "
+                                                   "nor json",
                                                    optarg);
                         break;
                 case 'q':
@@ -112,7 +113,7 @@ int verb_list(int argc, char *argv[])
         }
         if (json)
                 puts(json_object_to_json_string_ext(array, JSON_C_TO_STRING_PLAIN |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(array);
         return 0;
 }

@@ -8,12 +8,11 @@ int verb_start(int argc, char *argv[])
 {
         _cleanup_container_ struct container *c = NULL;
         const char *id = NULL;
-        int r = parse_plain("start", "Runs the user process of a created container.", argc, argv,
-                            &id);
+        int r =
+            parse_plain("start", "Runs the user process of a created container.", argc, argv, &id);
         if (r != 0)
                 return r > 0 ? 0 : r;
         if ((r = container_open(id, true, &c)) < 0)
                 return r;
         return container_start(c);
 }
-

@@ -4,8 +4,7 @@
 #include "verb-util.h"
 
 /* Verbs whose only option is --help. Returns 1 after printing usage. */
-int parse_plain(const char *verb, const char *usage, int argc, char *argv[],
-                       const char **ret_id)
+int parse_plain(const char *verb, const char *usage, int argc, char *argv[], const char **ret_id)
 {
         static const struct option options[] = {{"help", no_argument, NULL, 'h'}, {}};
         int c;
@@ -20,4 +19,3 @@ int parse_plain(const char *verb, const char *usage, int argc, char *argv[],
         }
         return expect_id(verb, argc, argv, optind, ret_id);
 }
-

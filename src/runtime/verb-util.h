@@ -6,8 +6,7 @@
 #include "cli.h"
 
 /* For verbs that take exactly one container id after their options. */
-static inline int expect_id(const char *verb, int argc, char *argv[], int optind_,
-                            const char **ret)
+static inline int expect_id(const char *verb, int argc, char *argv[], int optind_, const char **ret)
 {
         if (optind_ >= argc)
                 return usage_error(verb, "a container id is required");

@@ -87,7 +87,7 @@ int write_file_atomic_at(int dirfd, const char *name, const char *content, mode_
         if (n < 0 || (size_t)n >= sizeof tmp)
                 return -ENAMETOOLONG;
         _cleanup_close_ int fd =
-                openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+            openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
         if (fd < 0)
                 return -errno;
         int r = write_all(fd, content, strlen(content));
@@ -148,9 +148,9 @@ int rm_rf_at(int parentfd, const char *name)
 int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
 {
         struct open_how how = {
-                .flags = (uint64_t)(flags | O_CLOEXEC),
-                .mode = (flags & O_CREAT) ? mode : 0,
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+            .flags = (uint64_t)(flags | O_CLOEXEC),
+            .mode = (flags & O_CREAT) ? mode : 0,
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
         while (*path == '/')
                 path++;
@@ -199,8 +199,7 @@ int mkdir_open_in_root(int rootfd, const char *path, mode_t mode, bool leaf_is_f
                                 return parent;
                         if (last && leaf_is_file) {
                                 int f = openat(parent, leaf,
-                                               O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
-                                                       O_CLOEXEC,
+                                               O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
                                                0644);
                                 if (f < 0 && errno != EEXIST)
                                         return -errno;

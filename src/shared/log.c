@@ -10,7 +10,7 @@
 
 static enum log_level max_level = LOG_LEVEL_WARNING;
 static enum log_format format = LOG_FORMAT_TEXT;
-static int log_fd = -1;       /* --log FILE */
+static int log_fd = -1;         /* --log FILE */
 static bool to_journal = false; /* --log journald */
 static log_sink_t sink = NULL;
 static void *sink_userdata = NULL;
@@ -92,7 +92,7 @@ static void emit_line(int fd, enum log_level level, const char *msg)
                 json_object_object_add(o, "msg", json_object_new_string(msg));
                 json_object_object_add(o, "time", json_object_new_string(ts));
                 const char *s = json_object_to_json_string_ext(
-                        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+                    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
                 write_all_fd(fd, s, strlen(s));
                 write_all_fd(fd, "\n", 1);
                 json_object_put(o);

@@ -112,8 +112,8 @@ struct spec {
         struct spec_id_mapping *gid_mappings;
         size_t n_gid_mappings;
 
-        char **masked_paths;   /* NULL-terminated, may be NULL */
-        char **readonly_paths; /* NULL-terminated, may be NULL */
+        char **masked_paths;              /* NULL-terminated, may be NULL */
+        char **readonly_paths;            /* NULL-terminated, may be NULL */
         unsigned long rootfs_propagation; /* MS_SHARED|MS_REC etc.; 0 if not given */
         char *cgroups_path;               /* NULL if not given */
 

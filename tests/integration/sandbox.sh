@@ -76,7 +76,7 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 125; }
 
 usage() {
 	sed -n '/^# Usage:/,/^# CMD runs/{/^# CMD runs/d;s/^# \{0,1\}//;p}' "$SELF" >&2
-	exit 125
+	exit "${1:-125}"
 }
 
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
@@ -192,6 +192,20 @@ close_wd() {
 	return 0
 }
 
+# Closes every fd above 2 (except bash's own script fd 255) in a child that
+# lives on in the background, so that it does not keep e.g. a pipe of the
+# caller (bats' fd 3, a $(...) capture) open.
+close_extra_fds() {
+	local fd
+	for fd in /proc/"$BASHPID"/fd/*; do
+		fd=${fd##*/}
+		if ((fd > 2 && fd != 255)); then
+			exec {fd}>&-
+		fi
+	done 2>/dev/null
+	return 0
+}
+
 # Moves the calling (sub)shell into the sandbox's root cgroups.
 cg_enter() {
 	local d
@@ -224,24 +238,29 @@ teardown() {
 	# Killing PID 1 of a pid namespace kills everything in it. The host-side
 	# processes around it (script -> sh -> unshare, nsenter parents) then
 	# exit by themselves; give them a moment, and reap those that are ours.
+	# (No "Killed" job notices from bash for the command we are cutting short.)
+	[[ -n ${CMD_PID:-} ]] && { disown "$CMD_PID" 2>/dev/null || true; }
 	if [[ -n $SPID ]] && start=$(proc_starttime "$SPID") && [[ $start == "$SSTART" ]]; then
 		log "killing sandbox PID $SPID"
 		kill -KILL "$SPID" 2>/dev/null || true
 	fi
 	for pid in ${LAUNCHED_HERE:+$LAUNCH_PID} ${CMD_PID:-}; do
-		wait_exit "$pid" 100 && wait "$pid" 2>/dev/null || true
+		if wait_exit "$pid" 100; then
+			wait "$pid" 2>/dev/null || true
+		fi
 	done
-	# Whatever is still in our cgroups now is killed outright.
-	for ((i = 0; i < 200; i++)); do
+	# Whatever is still in our cgroups after a grace period (in which the
+	# launcher chain normally exits by itself) is killed outright.
+	for ((i = 0; i < 260; i++)); do
 		pids=$(cg_pids)
 		[[ -z $pids ]] && break
-		if ((i % 20 == 0)); then
+		if ((i >= 60 && i % 20 == 0)); then
 			for d in "${CG_DIRS[@]}"; do
 				[[ -f $d/cgroup.kill ]] && { echo 1 >"$d/cgroup.kill" 2>/dev/null || true; }
 			done
 			# v1-only host (no cgroup.kill): kill by pid, these are ours.
 			# shellcheck disable=SC2086
-			((i == 0)) || kill -KILL $pids 2>/dev/null || true
+			((i == 60)) || kill -KILL $pids 2>/dev/null || true
 		fi
 		sleep 0.05
 	done
@@ -294,6 +313,7 @@ teardown() {
 watchdog() {
 	local line=''
 	trap '' INT TERM HUP QUIT
+	close_extra_fds
 	read -r line || true
 	[[ $line == ok ]] && exit 0
 	teardown "$1"
@@ -361,7 +381,13 @@ internal_init() {
 	mount -t overlay crunit-sandbox-root \
 		-o "lowerdir=/,upperdir=$state/fs/upper,workdir=$state/fs/work" "$root"
 
-	# The only writable host paths, at the same paths as on the host.
+	# Fresh /tmp and /run: systemd-tmpfiles would otherwise clean the
+	# overlay's copy of the host's /tmp (harmless, but slow).
+	mount -t tmpfs -o mode=1777,nosuid,nodev crunit-tmp "$root/tmp"
+	mount -t tmpfs -o mode=0755,nosuid,nodev crunit-run "$root/run"
+
+	# The only writable host paths, at the same paths as on the host (after
+	# /tmp and /run, in case they live there).
 	for d in "$repo" "$scratch"; do
 		mkdir -p "$root$d"
 		mount --rbind "$d" "$root$d"
@@ -403,11 +429,6 @@ internal_init() {
 	if [[ $mode == hybrid ]]; then
 		mount_hybrid_cgroups "$root/sys/fs/cgroup"
 	fi
-
-	# Fresh /tmp and /run: systemd-tmpfiles would otherwise clean the
-	# overlay's copy of the host's /tmp (harmless, but slow).
-	mount -t tmpfs -o mode=1777,nosuid,nodev crunit-tmp "$root/tmp"
-	mount -t tmpfs -o mode=0755,nosuid,nodev crunit-run "$root/run"
 
 	# Configure the throw-away /etc.
 	tr -d - </proc/sys/kernel/random/uuid >"$root/etc/machine-id"
@@ -508,7 +529,7 @@ wait_for_boot() {
 check_hybrid() {
 	local c
 	for c in cpu cpuacct memory pids; do
-		sb_exec grep -q "^cgroup /sys/fs/cgroup/[^ ]* cgroup [^ ]*[,]$c[, ]" /proc/self/mounts ||
+		sb_exec grep -q "^cgroup /sys/fs/cgroup/[^ ]* cgroup [^ ]*[,]${c}[, ]" /proc/self/mounts ||
 			warn "hybrid mode: cgroup v1 controller '$c' is not mounted in the sandbox"
 	done
 }
@@ -519,6 +540,7 @@ check_hybrid() {
 MODE=unified KEEP=0 ACTION=run TARGET_PID=''
 STATE='' WD_FD='' BOOTED=0 SPID='' SCRATCH='' CG_DIRS=()
 
+# shellcheck disable=SC2317  # invoked by trap
 on_exit() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
@@ -562,6 +584,7 @@ start_sandbox() {
 	fi
 	SCRATCH=$(cd "$SCRATCH" && pwd -P)
 	record SCRATCH "$SCRATCH"
+	log "scratch $SCRATCH"
 
 	name=crunit-sandbox-$$-${STATE##*.}
 	cg_setup "$name"
@@ -574,10 +597,11 @@ start_sandbox() {
 	printf -v cmd '%q ' unshare --fork --pid --mount --uts --ipc --cgroup --propagation private \
 		--kill-child -- "$SELF" --internal-init "$STATE" "$MODE" "$SCRATCH" "$repo" "${sd_args[@]}"
 	(
-		close_wd
+		close_extra_fds
 		cg_enter
-		# `script` gives systemd a pty as /dev/console and logs it.
-		SHELL=/bin/sh exec script -q -f -E never -c "$cmd" "$STATE/console.log"
+		# `script` gives systemd a pty as /dev/console and logs it. setsid:
+		# a kept sandbox must not get the caller's terminal's SIGHUP.
+		SHELL=/bin/sh exec setsid script -q -f -E never -c "$cmd" "$STATE/console.log"
 	) </dev/null >>"$STATE/launch.log" 2>&1 &
 	LAUNCH_PID=$!
 	LAUNCHED_HERE=1
@@ -630,15 +654,20 @@ run_cmd() {
 	fi
 	# Run in the background and `wait`, so that our INT/TERM traps fire at
 	# once instead of after CMD exits. stdin is passed explicitly (background
-	# jobs get /dev/null otherwise) and INT/QUIT are reset to default.
+	# jobs get /dev/null otherwise). SIGINT/SIGQUIT are reset to default for
+	# CMD, even if we were started with them ignored (as background jobs of
+	# scripts are): containers started by CMD would inherit that.
 	(
 		trap - INT QUIT TERM HUP
 		close_wd
 		cg_enter
-		exec nsenter -t "$SPID" -m -p -u -i -C -- env -i -C "$PWD" "${envv[@]}" "${scope[@]}" "$@"
+		exec nsenter -t "$SPID" -m -p -u -i -C -- \
+			env -i --default-signal=INT,QUIT -C "$PWD" "${envv[@]}" "${scope[@]}" "$@"
 	) <&0 &
 	CMD_PID=$!
 	wait "$CMD_PID" || rc=$?
+	CMD_PID=''
+
 	return "$rc"
 }
 
@@ -673,7 +702,7 @@ main() {
 			[[ $TARGET_PID =~ ^[0-9]+$ ]] || die "$1 needs a PID"
 			shift 2
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage 0 ;;
 		--) shift && break ;;
 		-*) die "unknown option $1 (try --help)" ;;
 		*) break ;;
@@ -705,6 +734,7 @@ main() {
 	fi
 
 	if [[ ${CRUNIT_TEST_HOST_SYSTEMD:-0} == 1 ]] && [[ $(cat /proc/1/comm 2>/dev/null) == systemd ]]; then
+		(($#)) || die "CRUNIT_TEST_HOST_SYSTEMD=1: nothing to keep, give a command"
 		log "CRUNIT_TEST_HOST_SYSTEMD=1: running on the host"
 		exec "$@"
 	fi

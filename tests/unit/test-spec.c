@@ -9,29 +9,10 @@
 
 #include "../../src/shared/log.h"
 #include "../../src/spec/spec.h"
+#include "tests.h"
 
-static unsigned failures;
 static char last_error[2048];
 static unsigned n_errors;
-
-#define CHECK(expr)                                                                                \
-        do {                                                                                       \
-                if (!(expr)) {                                                                     \
-                        fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr);   \
-                        failures++;                                                                \
-                }                                                                                  \
-        } while (0)
-
-#define CHECK_STREQ(a, b)                                                                          \
-        do {                                                                                       \
-                const char *_a = (a), *_b = (b);                                                   \
-                if (!streq_ptr(_a, _b)) {                                                          \
-                        fprintf(stderr, "%s:%d: CHECK failed: %s == %s (\"%s\" != \"%s\")\n",      \
-                                __FILE__, __LINE__, #a, #b, _a ? _a : "(null)",                    \
-                                _b ? _b : "(null)");                                               \
-                        failures++;                                                                \
-                }                                                                                  \
-        } while (0)
 
 static void sink(enum log_level level, const char *msg, void *userdata)
 {
