@@ -4,6 +4,7 @@
 
 #include "bus.h"
 #include "shared/log.h"
+#include "shared/proc-util.h"
 #include "shared/macro.h"
 
 #define SD_DEST "org.freedesktop.systemd1"
@@ -14,13 +15,6 @@
 #define _cleanup_bus_error_ __attribute__((cleanup(sd_bus_error_free)))
 #define _cleanup_bus_message_ __attribute__((cleanup(sd_bus_message_unrefp)))
 #define _cleanup_bus_slot_ __attribute__((cleanup(sd_bus_slot_unrefp)))
-
-static uint64_t now_usec(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
-}
 
 /* --- waiting for a job, as systemd's own bus_wait_for_jobs() does --------------------- */
 

@@ -287,18 +287,22 @@ int container_create(const struct create_opts *o, struct container **ret)
                 }
                 struct scope_params sp_ = {
                     .unit = unit, .slice = slice, .description = description, .pid = stage1};
+                uint64_t t0 = now_usec();
                 r = bus_start_scope(bus, &sp_);
                 if (r < 0)
                         goto fail;
                 scope_started = true;
+                log_debug("%s started in %.1f ms", unit, (double)(now_usec() - t0) / 1000.0);
         }
         if ((r = sync_send(sock_parent, SYNC_GO, 0, NULL, -1)) < 0) {
                 r = log_error_errno(r, "the container's setup process died");
                 goto fail;
         }
+        uint64_t t1 = now_usec();
         r = drive_setup(sock_parent, stage1, s, &pid, &c->pty_master);
         if (r < 0)
                 goto fail;
+        log_debug("container %s set up in %.1f ms", o->id, (double)(now_usec() - t1) / 1000.0);
         (void)wait_for_child(stage1);
         stage1 = 0;
 
@@ -465,11 +469,14 @@ int container_delete(struct container *c, bool force)
                 (void)waitpid(c->pid, NULL, WNOHANG);
         if (c->state->unit) {
                 _cleanup_bus_ sd_bus *bus = NULL;
+                uint64_t t0 = now_usec();
                 int r = connect_for_unit(c, &bus);
                 if (r < 0)
                         log_warning("cannot reach systemd to stop %s", c->state->unit);
                 else if ((r = bus_stop_unit(bus, c->state->unit)) < 0)
                         return r;
+                log_debug("%s stopped in %.1f ms", c->state->unit,
+                          (double)(now_usec() - t0) / 1000.0);
         }
         return state_dir_remove(c->rootfd, c->id);
 }

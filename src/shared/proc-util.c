@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "fs-util.h"
 #include "macro.h"
@@ -100,4 +101,11 @@ int signal_from_string(const char *s)
                         return i;
         }
         return -EINVAL;
+}
+
+uint64_t now_usec(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }

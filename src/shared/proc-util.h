@@ -16,3 +16,6 @@ int exit_status_to_code(int status);
 
 /* "TERM", "SIGTERM", "15", "RTMIN+2" → signal number, or -EINVAL. */
 int signal_from_string(const char *s);
+
+/* CLOCK_MONOTONIC in microseconds. */
+uint64_t now_usec(void);

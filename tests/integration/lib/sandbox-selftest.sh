@@ -280,6 +280,11 @@ t_boot_failure() {
 	((rc == 125)) || fail "emergency boot: exit $rc, wanted 125" || return 1
 	grep -q "state 'maintenance'" "$d/emerg.log" || fail "no clear message" || return 1
 	grep -q "Emergency Mode" "$d/emerg.log" || fail "no console log in diagnostics" || return 1
+	# A failed unit: degraded is accepted, the failed units are listed.
+	CRUNIT_SANDBOX_SYSTEMD_ARGS="--unit=kernel-command-line.service systemd.run=/bin/false
+		systemd.run_failure_action=none systemd.run_success_action=none" \
+		sb "$d/degraded.log" -- true || fail "degraded boot not accepted" || return 1
+	grep -q "kernel-command-line.service.*failed" "$d/degraded.log" || fail "failed unit not listed" || return 1
 	# Time-out.
 	CRUNIT_SANDBOX_TIMEOUT=0 sb "$d/timeout.log" -- true
 	rc=$?
