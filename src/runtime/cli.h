@@ -22,7 +22,6 @@ extern struct globals arg_globals;
 typedef int (*verb_fn)(int argc, char *argv[]);
 
 int verb_spec(int argc, char *argv[]);
-int verb_features(int argc, char *argv[]);
 int verb_create(int argc, char *argv[]);
 int verb_start(int argc, char *argv[]);
 int verb_run(int argc, char *argv[]);

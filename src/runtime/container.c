@@ -185,7 +185,7 @@ static int connect_for_scope(sd_bus **ret_bus, int *ret_kind)
         if (r < 0) {
                 log_warning("cannot reach your systemd user instance (%s): the container runs "
                             "without a scope",
-                            strerror(-r));
+                            r == -ENXIO ? "XDG_RUNTIME_DIR is not set" : strerror(-r));
                 *ret_kind = BUS_NONE;
                 *ret_bus = NULL;
                 return 0;

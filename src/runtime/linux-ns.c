@@ -70,7 +70,12 @@ static int userns_refused(int err)
         read_sysctl("/proc/sys/user/max_user_namespaces", max, sizeof max);
         read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", apparmor,
                     sizeof apparmor);
-        if (streq(max, "0"))
+        if (err == ENOSPC)
+                snprintf(hint, sizeof hint,
+                         "the limit sysctl user.max_user_namespaces of this or a parent user "
+                         "namespace is reached (here: %s)",
+                         *max ? max : "?");
+        else if (streq(max, "0"))
                 snprintf(hint, sizeof hint, "sysctl user.max_user_namespaces is 0");
         else if (streq(clone, "0"))
                 snprintf(hint, sizeof hint, "sysctl kernel.unprivileged_userns_clone is 0");
