@@ -139,8 +139,21 @@ static int mount_cgroup(struct setup_ctx *c, const struct spec_mount *m, const s
 {
         struct statfs sfs;
         unsigned long flags = o->flags & ~MS_RDONLY;
-        if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
-                return do_mount_at(destfd, "cgroup", "cgroup2", o->flags, NULL, m->destination);
+        if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
+                char p[FD_PATH_MAX];
+                if (mount("cgroup", fd_path(destfd, p), "cgroup2", o->flags, NULL) == 0)
+                        return 0;
+                /* The kernel refuses a cgroup2 mount on top of cgroup2 (EBUSY: e.g. below a
+                 * rootless rbind of /sys), or one a user namespace may not make. Then, as
+                 * runc does, bind the host's hierarchy: the cgroup namespace still confines. */
+                if (errno != EBUSY && !(errno == EPERM && c->in_userns))
+                        return log_error_errno(errno, "cannot mount cgroup2 on %s",
+                                               m->destination);
+                if (mount("/sys/fs/cgroup", p, NULL, MS_BIND | MS_REC, NULL) < 0)
+                        return log_error_errno(errno, "cannot bind /sys/fs/cgroup on %s",
+                                               m->destination);
+                return remount_bind(c->rootfd, m->destination, o->flags);
+        }
 
         int r = do_mount_at(destfd, "tmpfs", "tmpfs", flags, "mode=755", m->destination);
         if (r < 0)

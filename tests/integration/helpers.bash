@@ -316,6 +316,25 @@ wait_pid_gone() {
 	fail "process $pid still alive after ${secs}s"
 }
 
+# wait_bg PID [SECONDS]: waits for the background job PID (default at most
+# 60s, then kills it and fails); returns its exit status in WAIT_RC.
+wait_bg() {
+	local pid=$1 secs=${2:-60} i
+	WAIT_RC=0
+	for ((i = 0; i < secs * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		fail "background process $pid did not exit within ${secs}s"
+		return 1
+	fi
+	wait "$pid" || WAIT_RC=$?
+	return 0
+}
+
 # start_detached SCRIPT: sh -c SCRIPT in a detached container (run -d) $ID;
 # fails unless it is running. Its output goes to $CR_OUT/$CR_ERR.
 start_detached() {
@@ -349,9 +368,10 @@ cgroup_dirs_of() {
 
 # assert_no_leftovers ID [MARKER] [BUNDLE] [UNIT]: nothing of container ID is
 # left: no state directory, no unit (loaded at all), no process whose
-# command line contains MARKER, no mount under BUNDLE.
+# command line contains MARKER (default: the id, which is on the command
+# line of every crunit process for it), no mount under BUNDLE.
 assert_no_leftovers() {
-	local id=$1 marker=${2:-} bundle=${3:-${BUNDLE:-}} unit=${4:-crunit-$1.scope} errs=() out
+	local id=$1 marker=${2:-$1} bundle=${3:-${BUNDLE:-}} unit=${4:-crunit-$1.scope} errs=() out
 	if [[ -e $CRUNIT_ROOT/$id ]]; then
 		errs+=("state directory $CRUNIT_ROOT/$id still exists: $(ls -la "$CRUNIT_ROOT/$id" 2>&1)")
 	fi
@@ -373,11 +393,25 @@ assert_no_leftovers() {
 	((${#errs[@]} == 0)) || fail "leftovers of container $id:" "${errs[@]}"
 }
 
+# run_in_pty COMMAND OUTFILE: runs the shell COMMAND on a pseudo terminal
+# (script(1)), output to OUTFILE; returns its exit status. script's stdin
+# stays open while COMMAND runs: on EOF script types an EOF character into
+# the pty, which would be echoed into the output.
+run_in_pty() {
+	local rc=0 holder
+	coproc HOLD { exec sleep 120 2>/dev/null; }
+	holder=$HOLD_PID
+	timeout -k 5 60 script -qec "$1" /dev/null <&"${HOLD[0]}" >"$2" 2>&1 || rc=$?
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" 2>/dev/null || true
+	return "$rc"
+}
+
 # ---------------------------------------------------------------------------
 # capabilities
 # ---------------------------------------------------------------------------
 
-declare -A CAP_NUM=(
+declare -gA CAP_NUM=(
 	[CAP_CHOWN]=0 [CAP_DAC_OVERRIDE]=1 [CAP_DAC_READ_SEARCH]=2 [CAP_FOWNER]=3
 	[CAP_FSETID]=4 [CAP_KILL]=5 [CAP_SETGID]=6 [CAP_SETUID]=7 [CAP_SETPCAP]=8
 	[CAP_LINUX_IMMUTABLE]=9 [CAP_NET_BIND_SERVICE]=10 [CAP_NET_BROADCAST]=11

@@ -38,11 +38,29 @@
 #                               e.g. "systemd.log_level=debug"
 #   CRUNIT_SANDBOX_SCOPE=0      run CMD in the sandbox's root cgroup
 #                               instead of a transient scope
+#   CRUNIT_SANDBOX_PROC_SYS=rw  make /proc/sys writable once systemd has booted
+#                               (it is read-only by default); rootless
+#                               containers need that to mount their own proc.
+#                               Careful: most sysctls are the host's.
 #   CRUNIT_SANDBOX_VERBOSE=1    progress messages on stderr
 #   CRUNIT_TEST_HOST_SYSTEMD=1  if the host's PID 1 is systemd, run CMD
 #                               directly on the host, no sandbox
 #
-# Needs root, util-linux (unshare, nsenter, script, flock), coreutils >= 8.28.
+# Needs root, util-linux (unshare, nsenter, script, flock), coreutils >= 8.31.
+#
+# Notes:
+# - The host's own enabled units (/etc/systemd/system/*.wants) are dropped and
+#   units that would act on the host kernel are masked (MASKED_UNITS below):
+#   the sandbox runs journald, dbus, logind and little else. Boot ~0.5 s.
+# - /proc/sys is read-only (CRUNIT_SANDBOX_PROC_SYS), /sys is read-only,
+#   /dev is a small tmpfs with its own devpts. CMD's stdin/stdout/stderr are
+#   the caller's, but a caller's terminal is not a tty *name* inside (tty(1)
+#   says "not a tty"); interactive shells work.
+# - Harmless boot messages: "Couldn't move remaining userspace processes"
+#   (host-side helpers sit in the sandbox's root cgroup) and, in hybrid mode,
+#   "Failed to create symlink /sys/fs/cgroup/cpu: File exists".
+# - State of each sandbox: /var/tmp/crunit-sandbox.*/ (console.log is
+#   systemd's console); /run/crunit-sandbox/<PID> points to it while it runs.
 
 set -euo pipefail
 shopt -s nullglob
@@ -394,7 +412,13 @@ internal_init() {
 	done
 
 	mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
-	# Host-global knobs must stay untouchable, as in systemd-nspawn.
+	# Host-global knobs must stay untouchable, as in systemd-nspawn: systemd
+	# itself writes fs.file-max and net.unix.max_dgram_qlen (the host's: we
+	# share its network namespace) at startup. Side effect: with these
+	# over-mounts the kernel refuses a new proc mount in a user namespace
+	# (mount_too_revealing), i.e. rootless containers, unless their mount
+	# namespace drops the over-mounts. CRUNIT_SANDBOX_PROC_SYS=rw removes
+	# them once systemd has booted (see start_sandbox).
 	for d in sys sysrq-trigger; do
 		[[ -e $root/proc/$d ]] || continue
 		mount --bind "$root/proc/$d" "$root/proc/$d"
@@ -467,12 +491,16 @@ internal_init() {
 # Host side helpers.
 # ---------------------------------------------------------------------------
 
-# Runs "$@" in the sandbox's namespaces and root cgroups (foreground).
+# Runs "$@" in the sandbox's namespaces and root cgroups (foreground), for
+# at most $SB_TIMEOUT (default 15) seconds. The time limit also matters
+# because nsenter stops itself when its child is stopped, and systemd's
+# shutdown stops every process of the namespace (kill(-1, SIGSTOP)) before
+# killing it: without `timeout`, which sends SIGCONT, nsenter would hang.
 sb_exec() {
 	(
 		close_wd
 		cg_enter
-		exec nsenter -t "$SPID" -m -p -u -i -C -- "$@"
+		exec timeout -k 2 "${SB_TIMEOUT:-15}" nsenter -t "$SPID" -m -p -u -i -C -- "$@"
 	)
 }
 
@@ -482,11 +510,11 @@ sb_diagnostics() {
 		tail -n 40 "$STATE/console.log" 2>/dev/null | tr -d '\r' || true
 		if [[ -n $SPID ]] && kill -0 "$SPID" 2>/dev/null; then
 			echo "---- systemctl list-jobs ----"
-			sb_exec timeout 5 systemctl --no-pager list-jobs 2>&1 || true
+			SB_TIMEOUT=5 sb_exec systemctl --no-pager list-jobs 2>&1 || true
 			echo "---- systemctl --failed ----"
-			sb_exec timeout 5 systemctl --no-pager --failed 2>&1 || true
+			SB_TIMEOUT=5 sb_exec systemctl --no-pager --failed 2>&1 || true
 			echo "---- journal (last 40 lines) ----"
-			sb_exec timeout 5 journalctl -b --no-pager -n 40 2>&1 || true
+			SB_TIMEOUT=5 sb_exec journalctl -b --no-pager -n 40 2>&1 || true
 		fi
 		echo "----"
 	} >&2
@@ -494,15 +522,25 @@ sb_diagnostics() {
 
 # Waits for `systemctl is-system-running` to say running or degraded.
 wait_for_boot() {
-	local timeout=${CRUNIT_SANDBOX_TIMEOUT:-60} state='' t0 deadline
+	local timeout=${CRUNIT_SANDBOX_TIMEOUT:-60} state='' t0 deadline seen_up=0 comm
 	t0=$(now_ms)
 	deadline=$((t0 + timeout * 1000))
 	while :; do
-		if ! kill -0 "$SPID" 2>/dev/null; then
+		comm=$(cat "/proc/$SPID/comm" 2>/dev/null) || comm=''
+		if [[ -z $comm ]] || ! kill -0 "$SPID" 2>/dev/null; then
 			sb_diagnostics
 			die "systemd (pid $SPID) died during boot"
 		fi
-		state=$(sb_exec systemctl is-system-running 2>/dev/null) || true
+		if [[ $comm == systemd-shutdow* ]]; then
+			sb_diagnostics
+			die "sandbox systemd shut down during boot"
+		fi
+		state=$(SB_TIMEOUT=10 sb_exec systemctl is-system-running 2>/dev/null) || true
+		if [[ $state == offline || -z $state ]] && ((seen_up)); then
+			sb_diagnostics
+			die "sandbox systemd stopped answering during boot"
+		fi
+		[[ -n $state && $state != offline ]] && seen_up=1
 		case $state in
 		running) break ;;
 		degraded)
@@ -627,10 +665,54 @@ start_sandbox() {
 	if [[ $MODE == hybrid ]]; then
 		check_hybrid
 	fi
+	if [[ ${CRUNIT_SANDBOX_PROC_SYS:-ro} == rw ]]; then
+		# Lazily: PID 1 keeps files below /proc/sys open.
+		# shellcheck disable=SC2016
+		sb_exec sh -c 'for p in /proc/sysrq-trigger /proc/sys; do
+			if mountpoint -q "$p"; then umount -l "$p"; fi; done' ||
+			die "could not make /proc/sys writable"
+	fi
 	log "ready after $(($(now_ms) - t0)) ms (mode $MODE)"
 	mkdir -p "$RUNDIR"
 	ln -sfn "$STATE" "$RUNDIR/$SPID"
 	BOOTED=1
+}
+
+# Sets PSTATE to the state letter (R, S, T, Z, ...) of process $1, or to ''
+# if it is gone. No fork: this runs in a polling loop.
+proc_state() {
+	local st=''
+	PSTATE=''
+	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
+	st=${st##*) }
+	PSTATE=${st:0:1}
+}
+
+# Waits until CMD_PID (the host-side nsenter) has exited, without reaping it.
+# A plain `wait` could hang forever: nsenter stops itself whenever its child
+# is stopped and relies on whoever stopped the child to continue it - but
+# systemd's shutdown (systemctl poweroff inside, or a failed boot) stops all
+# processes of the namespace with kill(-1, SIGSTOP) and continues only those
+# it can see, and then waits for nsenter to reap its child. So: continue
+# nsenter whenever it is stopped while its child is not (a job-control stop
+# of CMD stops both, and is left alone).
+watch_cmd() {
+	local sleep_fd child
+	exec {sleep_fd}<> <(:)   # read -t on this is a fork-free sleep
+	while :; do
+		proc_state "$CMD_PID"
+		[[ -z $PSTATE || $PSTATE == Z ]] && break
+		if [[ $PSTATE == T ]]; then
+			child=''
+			{ read -r child _ <"/proc/$CMD_PID/task/$CMD_PID/children"; } 2>/dev/null || true
+			[[ -n $child ]] && proc_state "$child"
+			if [[ -z $child || $PSTATE != T ]]; then
+				kill -CONT "$CMD_PID" 2>/dev/null || true
+			fi
+		fi
+		read -r -t 0.1 -u "$sleep_fd" _ || true
+	done
+	exec {sleep_fd}<&-
 }
 
 # Runs "$@" in the sandbox (SPID, CG_DIRS, MODE, SCRATCH set) and returns its
@@ -665,7 +747,11 @@ run_cmd() {
 			env -i --default-signal=INT,QUIT -C "$PWD" "${envv[@]}" "${scope[@]}" "$@"
 	) <&0 &
 	CMD_PID=$!
+	watch_cmd
 	wait "$CMD_PID" || rc=$?
+	if [[ $(cat "/proc/$SPID/comm" 2>/dev/null) != systemd ]]; then
+		warn "the sandbox's systemd exited or shut down while the command was running"
+	fi
 	CMD_PID=''
 
 	return "$rc"

@@ -215,6 +215,22 @@ t_rootless_user() {
 	return 0
 }
 
+t_proc_sys() {
+	local d=$1 before after m
+	# systemd writes these at startup; they are the host's.
+	before=$(sysctl -n fs.file-max fs.nr_open net.unix.max_dgram_qlen)
+	for m in unified hybrid; do
+		sb "$d/ro-$m.log" --mode "$m" -- sh -c '! touch /proc/sys/fs/file-max 2>/dev/null' ||
+			fail "/proc/sys writable in $m mode" || return 1
+		CRUNIT_SANDBOX_PROC_SYS=rw sb "$d/rw-$m.log" --mode "$m" -- bash -euc '
+			rt=$("$0/rootless-user.sh")
+			runuser -u crunituser -- unshare --user --map-root-user --pid --fork --mount --mount-proc true
+			' "$here" || fail "CRUNIT_SANDBOX_PROC_SYS=rw: rootless proc mount in $m mode" || return 1
+	done
+	after=$(sysctl -n fs.file-max fs.nr_open net.unix.max_dgram_qlen)
+	[[ $before == "$after" ]] || fail "host sysctls changed: ${before//$'\n'/ } -> ${after//$'\n'/ }"
+}
+
 t_busybox_rootfs() {
 	local d=$1 r=$1/rootfs
 	"$here/make-busybox-rootfs.sh" "$r" || return 1
@@ -281,10 +297,20 @@ t_boot_failure() {
 	grep -q "state 'maintenance'" "$d/emerg.log" || fail "no clear message" || return 1
 	grep -q "Emergency Mode" "$d/emerg.log" || fail "no console log in diagnostics" || return 1
 	# A failed unit: degraded is accepted, the failed units are listed.
-	CRUNIT_SANDBOX_SYSTEMD_ARGS="--unit=kernel-command-line.service systemd.run=/bin/false
-		systemd.run_failure_action=none systemd.run_success_action=none" \
+	local run_args="--unit=kernel-command-line.service systemd.run=/bin/false"
+	CRUNIT_SANDBOX_SYSTEMD_ARGS="$run_args systemd.run_failure_action=none systemd.run_success_action=none" \
 		sb "$d/degraded.log" -- true || fail "degraded boot not accepted" || return 1
 	grep -q "kernel-command-line.service.*failed" "$d/degraded.log" || fail "failed unit not listed" || return 1
+	# systemd exits during boot (systemd.run's default failure action).
+	CRUNIT_SANDBOX_SYSTEMD_ARGS="$run_args" sb "$d/exit.log" -- true
+	rc=$?
+	((rc == 125)) || fail "exiting systemd: exit $rc, wanted 125" || return 1
+	# systemd shuts down while CMD runs (outside a scope and ignoring SIGTERM,
+	# CMD outlives the unit shutdown): no hang, a warning, CMD's status.
+	CRUNIT_SANDBOX_SCOPE=0 sb "$d/poweroff.log" -- sh -c 'trap "" TERM; systemctl poweroff; sleep 3; exit 5'
+	rc=$?
+	((rc == 5)) || fail "poweroff during CMD: exit $rc, wanted 5" || return 1
+	grep -q "shut down while the command was running" "$d/poweroff.log" || fail "no message" || return 1
 	# Time-out.
 	CRUNIT_SANDBOX_TIMEOUT=0 sb "$d/timeout.log" -- true
 	rc=$?
@@ -302,7 +328,7 @@ fi
 if (($#)); then
 	tests=("$@")
 else
-	tests=(t_exit_status t_stdio_cwd_env t_filesystem t_hybrid_limits t_runc t_rootless_user
+	tests=(t_exit_status t_stdio_cwd_env t_filesystem t_proc_sys t_hybrid_limits t_runc t_rootless_user
 		t_busybox_rootfs t_keep_enter_stop t_boot_failure)
 	((quick)) || tests+=(t_signals t_concurrent)
 fi
