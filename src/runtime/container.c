@@ -347,7 +347,7 @@ fail:
         return r;
 }
 
-int container_open(const char *id, bool lock, struct container **ret)
+int container_open(const char *id, bool lock, bool force, struct container **ret)
 {
         _cleanup_container_ struct container *c = NULL;
         int r;
@@ -362,7 +362,19 @@ int container_open(const char *id, bool lock, struct container **ret)
                 return log_error_errno(r, "state root %s", state_root());
         if ((r = state_dir_open(c->rootfd, id, lock, &c->dirfd)) < 0)
                 return r;
-        if ((r = state_load(c->dirfd, id, &c->state)) < 0)
+        r = state_load(c->dirfd, id, &c->state);
+        if (r == -EBADMSG && force) {
+                /* Keep what can be found without it: the scope by its default name. */
+                log_warning("the state of container %s is corrupt: cleaning up what is left",
+                            id);
+                _cleanup_free_ char *slice = NULL;
+                if (!(c->state = calloc(1, sizeof *c->state)) || !(c->state->id = strdup(id)) ||
+                    container_unit_names(NULL, id, &slice, &c->state->unit) < 0)
+                        return log_error_errno(ENOMEM, "open");
+                c->state->bus = arg_globals.rootless ? BUS_USER : BUS_SYSTEM;
+        } else if (r == -EBADMSG)
+                return log_error("the state of container %s is corrupt", id), r;
+        else if (r < 0)
                 return r;
         *ret = TAKE_PTR(c);
         return 0;

@@ -38,8 +38,9 @@ static inline void container_freep(struct container **c)
 #define _cleanup_container_ _cleanup_(container_freep)
 
 int container_create(const struct create_opts *o, struct container **ret);
-/* Opens an existing container (state loaded); locked when `lock`. */
-int container_open(const char *id, bool lock, struct container **ret);
+/* Opens an existing container (state loaded); locked when `lock`. With `force` (delete
+ * --force) a corrupt state is a warning, and what it held is guessed: the default scope. */
+int container_open(const char *id, bool lock, bool force, struct container **ret);
 enum container_status container_status(struct container *c);
 int container_start(struct container *c);
 int container_kill(struct container *c, int sig, bool all);

@@ -174,7 +174,7 @@ int state_load(int dirfd, const char *id, struct container_state **ret)
         json_object *o = json_tokener_parse(text);
         if (!o || !json_object_is_type(o, json_type_object)) {
                 json_object_put(o);
-                return log_error("the state of container %s is corrupt", id);
+                return -EBADMSG; /* the caller says what to make of it */
         }
         json_object *v;
         if (json_object_object_get_ex(o, "pid", &v))

@@ -63,7 +63,8 @@ int state_dir_create(int rootfd, const char *id, int *ret_dirfd);
  * "container X does not exist". */
 int state_dir_open(int rootfd, const char *id, bool lock, int *ret_dirfd);
 int state_save(int dirfd, const struct container_state *s);
-/* A missing state.json yields a state with only `id` set (pid 0: stopped). */
+/* A missing state.json yields a state with only `id` set (pid 0: stopped). An unreadable
+ * one is -EBADMSG, not logged. */
 int state_load(int dirfd, const char *id, struct container_state **ret);
 enum container_status state_status(int dirfd, const struct container_state *s);
 /* The OCI state JSON (runc's `state` output: ociVersion, id, pid, status, bundle, rootfs,

@@ -45,7 +45,7 @@ int verb_delete(int argc, char *argv[])
                 if (access(path, F_OK) < 0 && errno == ENOENT)
                         return 0;
         }
-        r = container_open(id, true, &c);
+        r = container_open(id, true, force, &c);
         if (r < 0)
                 return r;
         return container_delete(c, force);

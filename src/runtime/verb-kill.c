@@ -38,7 +38,7 @@ int verb_kill(int argc, char *argv[])
                 return usage_error("kill", "unexpected argument \"%s\"", argv[optind + 2]);
         if (optind + 1 < argc && (sig = signal_from_string(argv[optind + 1])) < 0)
                 return usage_error("kill", "unknown signal \"%s\"", argv[optind + 1]);
-        int r = container_open(argv[optind], false, &c);
+        int r = container_open(argv[optind], false, false, &c);
         if (r < 0)
                 return r;
         return container_kill(c, sig, all);

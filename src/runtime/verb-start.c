@@ -12,7 +12,7 @@ int verb_start(int argc, char *argv[])
             parse_plain("start", "Runs the user process of a created container.", argc, argv, &id);
         if (r != 0)
                 return r > 0 ? 0 : r;
-        if ((r = container_open(id, true, &c)) < 0)
+        if ((r = container_open(id, true, false, &c)) < 0)
                 return r;
         return container_start(c);
 }

@@ -12,7 +12,7 @@ int verb_state(int argc, char *argv[])
                             &id);
         if (r != 0)
                 return r > 0 ? 0 : r;
-        if ((r = container_open(id, false, &c)) < 0)
+        if ((r = container_open(id, false, false, &c)) < 0)
                 return r;
         json_object *o = state_to_json(c->state, container_status(c));
         puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
