@@ -42,14 +42,8 @@ bundle=$work/bundle
 mkdir -p "$bundle"
 "$top/tests/integration/lib/make-busybox-rootfs.sh" "$bundle/rootfs" >/dev/null
 (cd "$bundle" && "$crunit" spec)
-python3 - "$bundle/config.json" <<'PY'
-import json, sys
-p = sys.argv[1]
-c = json.load(open(p))
-c["process"]["terminal"] = False
-c["process"]["args"] = ["/bin/true"]
-json.dump(c, open(p, "w"), indent=2)
-PY
+jq '.process.terminal = false | .process.args = ["/bin/true"]' "$bundle/config.json" >"$bundle/config.json.new"
+mv "$bundle/config.json.new" "$bundle/config.json"
 
 now() { date +%s%N; }
 declare -a t_crunit t_runc

@@ -6,10 +6,8 @@ packages=(
 	# build
 	meson ninja-build pkg-config gcc clang-format
 	libsystemd-dev libseccomp-dev libcap-dev libjson-c-dev libmount-dev
-	# the sanitizer build of the unit tests
-	libclang-rt-14-dev
 	# integration tests: a real systemd in a sandbox, a busybox image, bats
-	systemd dbus dbus-user-session util-linux busybox-static bats uidmap iproute2 python3 procps
+	systemd dbus dbus-user-session util-linux busybox-static bats uidmap iproute2 python3 procps jq file coreutils
 	# benchmark: runc side by side, peak RSS
 	runc time
 )
@@ -19,6 +17,6 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	apt-get update
+	apt-get install -y --no-install-recommends "${missing[@]}"
 fi

@@ -27,13 +27,8 @@ cd "$work/mycontainer"
 "$top/tests/integration/lib/make-busybox-rootfs.sh" rootfs >/dev/null
 "$crunit" spec
 # detached: no terminal; a process that says hello and stays a while
-python3 - <<'PY'
-import json
-c = json.load(open("config.json"))
-c["process"]["terminal"] = False
-c["process"]["args"] = ["sh", "-c", "echo hello from $(hostname), pid $$; exec sleep 300"]
-json.dump(c, open("config.json", "w"), indent=2)
-PY
+jq '.process.terminal = false | .process.args = ["sh", "-c", "echo hello from $(hostname), pid $$; exec sleep 300"]' \
+	config.json >config.json.new && mv config.json.new config.json
 set -x
 "$crunit" run -d --pid-file "$work/demo.pid" demo
 systemctl status crunit-demo.scope --no-pager --lines=0

@@ -365,8 +365,7 @@ int container_open(const char *id, bool lock, bool force, struct container **ret
         r = state_load(c->dirfd, id, &c->state);
         if (r == -EBADMSG && force) {
                 /* Keep what can be found without it: the scope by its default name. */
-                log_warning("the state of container %s is corrupt: cleaning up what is left",
-                            id);
+                log_warning("the state of container %s is corrupt: cleaning up what is left", id);
                 _cleanup_free_ char *slice = NULL;
                 if (!(c->state = calloc(1, sizeof *c->state)) || !(c->state->id = strdup(id)) ||
                     container_unit_names(NULL, id, &slice, &c->state->unit) < 0)

@@ -147,8 +147,7 @@ static int mount_cgroup(struct setup_ctx *c, const struct spec_mount *m, const s
                  * rootless rbind of /sys), or one a user namespace may not make. Then, as
                  * runc does, bind the host's hierarchy: the cgroup namespace still confines. */
                 if (errno != EBUSY && !(errno == EPERM && c->in_userns))
-                        return log_error_errno(errno, "cannot mount cgroup2 on %s",
-                                               m->destination);
+                        return log_error_errno(errno, "cannot mount cgroup2 on %s", m->destination);
                 if (mount("/sys/fs/cgroup", p, NULL, MS_BIND | MS_REC, NULL) < 0)
                         return log_error_errno(errno, "cannot bind /sys/fs/cgroup on %s",
                                                m->destination);
