@@ -134,3 +134,16 @@ teardown() { common_teardown; }
 	crunit_ok run --bundle "$BUNDLE" "$ID"
 	assert_no_leftovers "$ID"
 }
+
+@test "--log journald: crunit's own diagnostics go to the journal (and errors to stderr)" {
+	local tag=journal-$ID
+	crunit_fails --log journald state "$tag"
+	assert_error "container \"$tag\" does not exist"
+	local i
+	for ((i = 0; i < 50; i++)); do
+		journalctl --sync 2>/dev/null || true
+		journalctl -q -t crunit --no-pager -o cat | grep -qF "container \"$tag\" does not exist" && return 0
+		sleep 0.1
+	done
+	fail "message not in the journal: $(journalctl -q -t crunit --no-pager -o cat | tail -5)"
+}
