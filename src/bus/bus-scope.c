@@ -109,7 +109,7 @@ int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret)
                                           "ActiveState", &error, ret);
 }
 
-static int append_scope_properties(sd_bus_message *m, const struct scope_params *p)
+static int append_scope_properties(sd_bus_message *m, const struct scope_params *p, uint64_t skip)
 {
         int r = sd_bus_message_append(m, "ss", p->unit, "fail");
         if (r < 0)
@@ -125,6 +125,9 @@ static int append_scope_properties(sd_bus_message *m, const struct scope_params 
         if (r < 0)
                 return r;
         r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)p->pid);
+        if (r < 0)
+                return r;
+        r = bus_append_resources(m, p->resources, skip);
         if (r < 0)
                 return r;
         r = sd_bus_message_close_container(m);
@@ -161,6 +164,7 @@ int bus_start_scope(sd_bus *bus, const struct scope_params *p)
         assert(p && p->unit && p->slice && p->pid > 0);
 
         uint64_t deadline = now_usec() + 5 * 1000000ULL;
+        uint64_t skip = 0; /* resource properties this systemd does not know */
         for (;;) {
                 _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
                 _cleanup_bus_message_ sd_bus_message *m = NULL;
@@ -169,12 +173,14 @@ int bus_start_scope(sd_bus *bus, const struct scope_params *p)
                 int r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
                                                        "StartTransientUnit");
                 if (r >= 0)
-                        r = append_scope_properties(m, p);
+                        r = append_scope_properties(m, p, skip);
                 if (r < 0)
                         return log_error_errno(r, "cannot build the request for %s", p->unit);
 
                 r = call_and_wait(bus, m, "start", p->unit, &error, &result);
                 if (r < 0 && sd_bus_error_is_set(&error)) {
+                        if (bus_resources_skip_unknown(&error, &skip))
+                                continue;
                         if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists") &&
                             now_usec() < deadline) {
                                 r = clear_stale_unit(bus, p->unit);

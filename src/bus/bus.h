@@ -29,7 +29,17 @@ struct scope_params {
         const char *slice;       /* machine.slice */
         const char *description; /* "crunit container <id>" */
         pid_t pid;               /* the process to move into the scope */
+        /* linux.resources (bus-resources.c); NULL: none */
+        const struct spec_resources *resources;
 };
+
+/* bus-resources.c: appends the cgroup properties for `res` (may be NULL) to an open a(sv)
+ * container of StartTransientUnit, except those whose bit is set in `skip`. */
+struct spec_resources;
+int bus_append_resources(sd_bus_message *m, const struct spec_resources *res, uint64_t skip);
+/* If `error` is systemd's "Cannot set property X, or unknown property" for one of those
+ * properties not skipped yet: adds it to `skip`, warns naming it, returns 1 (retry). */
+int bus_resources_skip_unknown(const sd_bus_error *error, uint64_t *skip);
 
 /* StartTransientUnit for a scope holding p->pid, and waits for its job. A unit of that name
  * left inactive or failed by an earlier container is reset first; an active one is an error. */

@@ -9,7 +9,9 @@
 #include <sys/syscall.h>
 
 #include "container.h"
+#include "hooks.h"
 #include "linux.h"
+#include "seccomp.h"
 #include "shared/log.h"
 #include "sync.h"
 
@@ -27,6 +29,42 @@ static void on_termination_signal(int sig)
         _exit(128 + sig);
 }
 
+/* After the mounts, before pivot_root: the parent runs prestart/createRuntime hooks, then we
+ * run the createContainer hooks here, in the container's namespaces (paths still resolve in
+ * the runtime's mount tree). */
+static int create_hooks(struct setup_ctx *c)
+{
+        const struct spec_hooks *h = &c->spec->hooks;
+        _cleanup_close_ int fd = -1;
+        struct sync_msg m;
+        int r;
+        if (!hooks_have(h, SPEC_HOOK_PRESTART) && !hooks_have(h, SPEC_HOOK_CREATE_RUNTIME) &&
+            !hooks_have(h, SPEC_HOOK_CREATE_CONTAINER))
+                return 0;
+        if ((r = sync_send(c->sync_fd, SYNC_HOOKS, 0, NULL, -1)) < 0)
+                return r; /* the parent is gone: nobody to tell */
+        if ((r = sync_expect(c->sync_fd, SYNC_HOOKS_DONE, &m, &fd)) < 0)
+                return r;
+        if (!hooks_have(h, SPEC_HOOK_CREATE_CONTAINER))
+                return 0;
+        if (fd < 0)
+                return log_error("createContainer hooks: no state from crunit");
+        return hooks_run(h, SPEC_HOOK_CREATE_CONTAINER, fd, c->spec->bundle, false);
+}
+
+/* While the startContainer hooks run, an error goes into exec.fifo, where `start` reads it. */
+static void sink_to_fifo(enum log_level level, const char *msg, void *userdata)
+{
+        struct setup_ctx *c = userdata;
+        if (level <= LOG_LEVEL_ERROR) {
+                (void)write(c->fifo_fd, msg, strlen(msg));
+                return;
+        }
+        log_set_sink(NULL, NULL); /* anything else: the container's stderr, as before */
+        log_emit(level, msg);
+        log_set_sink(sink_to_fifo, c);
+}
+
 static int setup_container(struct setup_ctx *c, char **ret_path)
 {
         int r;
@@ -40,9 +78,13 @@ static int setup_container(struct setup_ctx *c, char **ret_path)
                 return r;
         if ((r = ns_set_uts(c->spec)) < 0)
                 return r;
+        if ((r = create_hooks(c)) < 0)
+                return r;
         if ((r = mount_pivot(c)) < 0)
                 return r;
         if ((r = terminal_attach(c)) < 0)
+                return r;
+        if ((r = syscall_filter_prepare(c)) < 0) /* compiled now, loaded by process_exec() */
                 return r;
         return process_prepare(c, ret_path);
 }
@@ -51,6 +93,7 @@ static _noreturn_ void stage2(struct setup_ctx *c)
 {
         _cleanup_free_ char *path = NULL;
         struct sync_msg m;
+        _cleanup_close_ int hook_state_fd = -1; /* startContainer hooks' stdin, with ACK */
 
         (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (setup_container(c, &path) < 0)
@@ -62,7 +105,7 @@ static _noreturn_ void stage2(struct setup_ctx *c)
         if (sync_send(c->sync_fd, SYNC_READY, 0, NULL, c->pty_master) < 0)
                 _exit(1);
         c->pty_master = safe_close(c->pty_master);
-        if (sync_expect(c->sync_fd, SYNC_ACK, &m, NULL) < 0)
+        if (sync_expect(c->sync_fd, SYNC_ACK, &m, &hook_state_fd) < 0)
                 _exit(1);
         log_set_sink(NULL, NULL); /* from here on, errors go to the container's stderr */
         c->sync_fd = safe_close(c->sync_fd);
@@ -82,6 +125,18 @@ static _noreturn_ void stage2(struct setup_ctx *c)
         while (n < 0 && errno == EINTR);
         if (n != 1)
                 _exit(1);
+        if (hooks_have(&c->spec->hooks, SPEC_HOOK_START_CONTAINER)) {
+                log_set_sink(sink_to_fifo, c);
+                if (hook_state_fd < 0) {
+                        log_error("startContainer hooks: no state from crunit");
+                        _exit(1);
+                }
+                if (hooks_run(&c->spec->hooks, SPEC_HOOK_START_CONTAINER, hook_state_fd, NULL,
+                              false) < 0)
+                        _exit(1);
+                log_set_sink(NULL, NULL);
+        }
+        hook_state_fd = safe_close(hook_state_fd);
         c->fifo_fd = safe_close(c->fifo_fd);
 
         sa.sa_handler = SIG_DFL;

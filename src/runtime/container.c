@@ -17,6 +17,7 @@
 #include "bus/unit-name.h"
 #include "cli.h"
 #include "config.h"
+#include "hooks.h"
 #include "linux.h"
 #include "shared/fs-util.h"
 #include "shared/log.h"
@@ -119,11 +120,32 @@ static int write_pid_file(const char *path, pid_t pid)
         return 0;
 }
 
+/* prestart and createRuntime hooks, in the runtime namespace, once stage 2 has sent HOOKS
+ * (mounts done, before pivot_root) and the init's PID is known; HOOKS_DONE hands stage 2 the
+ * state for its createContainer hooks. */
+static int run_create_hooks(int sock, const struct spec *s, struct container_state *st, pid_t pid)
+{
+        _cleanup_close_ int fd = -1;
+        st->pid = pid;
+        int r = hooks_state_fd(st, "creating", &fd);
+        st->pid = 0;
+        if (r < 0)
+                return r;
+        if ((r = hooks_run(&s->hooks, SPEC_HOOK_PRESTART, fd, s->bundle, false)) < 0 ||
+            (r = hooks_run(&s->hooks, SPEC_HOOK_CREATE_RUNTIME, fd, s->bundle, false)) < 0)
+                return r;
+        if ((r = sync_send(sock, SYNC_HOOKS_DONE, 0, NULL, fd)) < 0)
+                return log_error_errno(r, "lost the container's setup process");
+        return 0;
+}
+
 /* The parent's side of sync.h: drives the setup processes until the init is READY. */
-static int drive_setup(int sock, pid_t stage1, const struct spec *s, pid_t *ret_pid, int *ret_pty)
+static int drive_setup(int sock, pid_t stage1, const struct spec *s, pid_t *ret_pid, int *ret_pty,
+                       struct container_state *st)
 {
         pid_t pid = 0;
         bool ready = false;
+        bool hooks_pending = false; /* HOOKS came before PID (they come from two processes) */
         while (!ready || pid == 0) {
                 struct sync_msg m;
                 int fd = -1;
@@ -152,6 +174,14 @@ static int drive_setup(int sock, pid_t stage1, const struct spec *s, pid_t *ret_
                 case SYNC_PID:
                         pid = m.value;
                         *ret_pid = pid;
+                        if (hooks_pending && (r = run_create_hooks(sock, s, st, pid)) < 0)
+                                return r;
+                        hooks_pending = false;
+                        break;
+                case SYNC_HOOKS:
+                        hooks_pending = pid == 0;
+                        if (pid > 0 && (r = run_create_hooks(sock, s, st, pid)) < 0)
+                                return r;
                         break;
                 case SYNC_READY:
                         ready = true;
@@ -203,6 +233,7 @@ int container_create(const struct create_opts *o, struct container **ret)
         _cleanup_close_ int fifo = -1, sock_parent = -1, sock_child = -1;
         pid_t stage1 = 0, pid = 0;
         int r, bus_kind = BUS_NONE;
+        _cleanup_close_ int hook_state_fd = -1; /* for the init's startContainer hooks */
         bool scope_started = false;
 
         assert(o && o->id);
@@ -224,6 +255,8 @@ int container_create(const struct create_opts *o, struct container **ret)
         /* From here on, a failure must leave nothing behind. */
         if ((r = connect_for_scope(&bus, &bus_kind)) < 0)
                 goto fail;
+        if (!bus && s->resources)
+                log_warning("linux.resources is not applied: the container has no scope");
         if (!(c->state = calloc(1, sizeof *c->state)) || !(c->state->id = strdup(o->id)) ||
             !(c->state->bundle = strdup(s->bundle)) || !(c->state->rootfs = strdup(s->root_path)) ||
             !(c->state->created = now_rfc3339()) ||
@@ -235,6 +268,7 @@ int container_create(const struct create_opts *o, struct container **ret)
         c->state->owner = geteuid();
         c->state->bus = bus_kind;
         c->state->annotations = s->annotations ? json_object_get(s->annotations) : NULL;
+        c->state->hooks = s->hooks_json ? json_object_get(s->hooks_json) : NULL;
         if ((r = state_save(c->dirfd, c->state)) < 0)
                 goto fail;
 
@@ -287,6 +321,7 @@ int container_create(const struct create_opts *o, struct container **ret)
                 }
                 struct scope_params sp_ = {
                     .unit = unit, .slice = slice, .description = description, .pid = stage1};
+                sp_.resources = s->resources;
                 uint64_t t0 = now_usec();
                 r = bus_start_scope(bus, &sp_);
                 if (r < 0)
@@ -299,7 +334,7 @@ int container_create(const struct create_opts *o, struct container **ret)
                 goto fail;
         }
         uint64_t t1 = now_usec();
-        r = drive_setup(sock_parent, stage1, s, &pid, &c->pty_master);
+        r = drive_setup(sock_parent, stage1, s, &pid, &c->pty_master, c->state);
         if (r < 0)
                 goto fail;
         log_debug("container %s set up in %.1f ms", o->id, (double)(now_usec() - t1) / 1000.0);
@@ -323,7 +358,10 @@ int container_create(const struct create_opts *o, struct container **ret)
                         goto fail;
                 c->pty_master = safe_close(c->pty_master);
         }
-        if ((r = sync_send(sock_parent, SYNC_ACK, 0, NULL, -1)) < 0) {
+        if (hooks_have(&s->hooks, SPEC_HOOK_START_CONTAINER) &&
+            (r = hooks_state_fd(c->state, "created", &hook_state_fd)) < 0)
+                goto fail;
+        if ((r = sync_send(sock_parent, SYNC_ACK, 0, NULL, hook_state_fd)) < 0) {
                 r = log_error_errno(r, "the container's init died");
                 goto fail;
         }
@@ -384,6 +422,33 @@ enum container_status container_status(struct container *c)
         return state_status(c->dirfd, c->state);
 }
 
+/* After `start` wrote to exec.fifo (`fifo`, our write end): the init runs its startContainer
+ * hooks and closes its end of the fifo when it execs the user process (or dies); then the
+ * poststart hooks run here. A failed startContainer hook left its error in the fifo. */
+static int start_hooks(struct container *c, const struct spec_hooks *h, int fifo)
+{
+        _cleanup_close_ int rfd = -1, state_fd = -1;
+        char path[FD_PATH_MAX], msg[2048] = "";
+        struct pollfd p = {.fd = fifo, .events = 0}; /* POLLERR: no reader left */
+        int r;
+
+        while ((r = poll(&p, 1, -1)) < 0 && errno == EINTR)
+                ;
+        if (r < 0)
+                return log_error_errno(errno, "cannot start container \"%s\"", c->id);
+        rfd = open(fd_path(fifo, path), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        ssize_t n = rfd >= 0 ? read(rfd, msg, sizeof msg - 1) : -1;
+        if (n > 0 && msg[0] != '\0') {
+                msg[n] = '\0';
+                c->start_failed = true;
+                return log_error("%s", msg);
+        }
+        if (hooks_have(h, SPEC_HOOK_POSTSTART) &&
+            hooks_state_fd(c->state, "running", &state_fd) >= 0)
+                (void)hooks_run(h, SPEC_HOOK_POSTSTART, state_fd, c->state->bundle, true);
+        return 0;
+}
+
 int container_start(struct container *c)
 {
         enum container_status st = container_status(c);
@@ -403,7 +468,15 @@ int container_start(struct container *c)
                 return log_error_errno(errno, "cannot start container \"%s\"", c->id);
         if (unlinkat(c->dirfd, EXEC_FIFO, 0) < 0)
                 return log_error_errno(errno, "cannot start container \"%s\"", c->id);
-        return 0;
+        if (!c->state->hooks)
+                return 0;
+        struct spec_hooks h;
+        int r = spec_parse_hooks(c->state->hooks, &h);
+        if (r >= 0 &&
+            (hooks_have(&h, SPEC_HOOK_START_CONTAINER) || hooks_have(&h, SPEC_HOOK_POSTSTART)))
+                r = start_hooks(c, &h, fd);
+        spec_hooks_done(&h);
+        return r;
 }
 
 /* A pidfd for the recorded init, checked against its start time (no PID reuse). */
@@ -488,6 +561,15 @@ int container_delete(struct container *c, bool force)
                         return r;
                 log_debug("%s stopped in %.1f ms", c->state->unit,
                           (double)(now_usec() - t0) / 1000.0);
+        }
+        if (c->state->hooks) {
+                struct spec_hooks h;
+                _cleanup_close_ int state_fd = -1;
+                if (spec_parse_hooks(c->state->hooks, &h) >= 0 &&
+                    hooks_have(&h, SPEC_HOOK_POSTSTOP) &&
+                    hooks_state_fd(c->state, "stopped", &state_fd) >= 0)
+                        (void)hooks_run(&h, SPEC_HOOK_POSTSTOP, state_fd, c->state->bundle, true);
+                spec_hooks_done(&h);
         }
         return state_dir_remove(c->rootfd, c->id);
 }

@@ -27,6 +27,8 @@ struct container {
         pid_t pid;      /* the init, when this crunit created it (our child) */
         int pidfd;      /* of the init, or -1 */
         int pty_master; /* terminal for a foreground run, or -1 */
+        /* container_start(): a startContainer hook failed, the init is gone */
+        bool start_failed;
 };
 
 void container_free(struct container *c);

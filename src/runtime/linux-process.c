@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 
 #include "linux.h"
+#include "seccomp.h"
 #include "shared/fs-util.h"
 #include "shared/log.h"
 
@@ -155,6 +156,13 @@ _noreturn_ void process_exec(struct setup_ctx *c, const char *path)
                 r = log_error_errno(errno, "close_range");
                 goto fail;
         }
+        /* linux.seccomp: loading a filter needs no_new_privs or CAP_SYS_ADMIN. As runc does:
+         * with noNewPrivileges, load it last, right before execve, so that the filter sees as
+         * few of our own syscalls as possible; without it, load it now, while we still have
+         * CAP_SYS_ADMIN (the capability and user steps below may drop it), so the profile
+         * must then allow what they use (capset, prctl, setresuid/gid, setgroups). */
+        if (!p->no_new_privileges && (r = syscall_filter_load(c)) < 0)
+                goto fail;
         if (p->has_caps && (r = apply_caps(&p->caps)) < 0)
                 goto fail;
         if ((r = set_user(c)) < 0)
@@ -168,6 +176,8 @@ _noreturn_ void process_exec(struct setup_ctx *c, const char *path)
         sigset_t all;
         sigemptyset(&all);
         sigprocmask(SIG_SETMASK, &all, NULL);
+        if (p->no_new_privileges && (r = syscall_filter_load(c)) < 0)
+                goto fail;
         execve(path, p->args, p->env ? p->env : (char *[]){NULL});
         r = log_error_errno(errno, "exec %s", path);
 fail:

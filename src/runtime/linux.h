@@ -21,6 +21,7 @@ struct setup_ctx {
         int rootfd;     /* O_PATH fd of the rootfs (after it has been bind-mounted) */
         bool dev_mounted;
         int pty_master, pty_slave; /* terminal: true */
+        void *seccomp_filter;      /* linux.seccomp, prepared (runtime/seccomp.h), or NULL */
 };
 
 /* linux-ns.c: stage 1. Joins the namespaces given by path (user first), then creates the new

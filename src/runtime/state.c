@@ -25,6 +25,7 @@ void container_state_free(struct container_state *s)
         free(s->unit);
         free(s->oci_version);
         json_object_put(s->annotations);
+        json_object_put(s->hooks);
         free(s);
 }
 
@@ -141,6 +142,8 @@ int state_save(int dirfd, const struct container_state *s)
         add_string(o, "ociVersion", s->oci_version);
         if (s->annotations)
                 json_object_object_add(o, "annotations", json_object_get(s->annotations));
+        if (s->hooks)
+                json_object_object_add(o, "hooks", json_object_get(s->hooks));
         int r = write_file_atomic_at(
             dirfd, STATE_FILE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
         json_object_put(o);
@@ -187,6 +190,8 @@ int state_load(int dirfd, const char *id, struct container_state **ret)
                 s->bus = json_object_get_int(v);
         if (json_object_object_get_ex(o, "annotations", &v))
                 s->annotations = json_object_get(v);
+        if (json_object_object_get_ex(o, "hooks", &v))
+                s->hooks = json_object_get(v);
         s->bundle = dup_field(o, "bundle");
         s->rootfs = dup_field(o, "rootfs");
         s->created = dup_field(o, "created");

@@ -43,6 +43,7 @@ struct container_state {
         int bus;    /* enum bus_kind the scope lives on */
         char *oci_version;
         json_object *annotations; /* owned, may be NULL */
+        json_object *hooks;       /* owned, may be NULL: config.json's "hooks", for start/delete */
 };
 
 void container_state_free(struct container_state *s);

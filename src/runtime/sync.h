@@ -16,6 +16,11 @@
  *     write state.json, pid file
  *     ACK ----------------------------->   (init then waits on exec.fifo for `start`)
  *
+ * With prestart/createRuntime/createContainer hooks, stage 2 stops after its mounts, before
+ * pivot_root, and sends HOOKS; the parent runs prestart and createRuntime hooks (once it also
+ * has the PID) and answers HOOKS_DONE [state memfd]; stage 2 then runs the createContainer
+ * hooks. With startContainer hooks, ACK carries a state memfd too (hooks.h).
+ *
  * Either setup stage may send ERROR "<message>" instead (and exit); the parent prints it. */
 
 #include <stdint.h>
@@ -29,6 +34,8 @@ enum sync_type {
         SYNC_ACK,
         SYNC_ERROR,
         SYNC_LOG,
+        SYNC_HOOKS,      /* stage 2: mounts done, before pivot_root: run prestart/createRuntime */
+        SYNC_HOOKS_DONE, /* parent: done; carries the state JSON (memfd) for createContainer */
 };
 
 struct sync_msg {

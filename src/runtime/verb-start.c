@@ -14,5 +14,8 @@ int verb_start(int argc, char *argv[])
                 return r > 0 ? 0 : r;
         if ((r = container_open(id, true, false, &c)) < 0)
                 return r;
-        return container_start(c);
+        r = container_start(c);
+        if (r < 0 && c->start_failed)
+                (void)container_delete(c, true); /* nothing of it may be left */
+        return r;
 }

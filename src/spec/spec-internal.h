@@ -53,3 +53,7 @@ int spec_path_absolute(const char *path, char **ret);
 int spec_parse_process(json_object *process, struct spec_process *p);
 void spec_process_done(struct spec_process *p);
 int spec_parse_linux(json_object *linux_obj, struct spec *s);
+/* linux.seccomp (spec-seccomp.c). An empty object (no defaultAction, no syscalls) leaves
+ * s->seccomp NULL, as runc does. */
+int spec_parse_seccomp(json_object *seccomp, struct spec *s);
+void spec_seccomp_free(struct spec_seccomp *sc);

@@ -31,8 +31,7 @@ static const struct {
 
 /* Properties crunit refuses unless absent or empty. */
 static const char *const unsupported[] = {
-    "resources",   "devices",  "seccomp",      "sysctl",     "timeOffsets",
-    "personality", "intelRdt", "memoryPolicy", "netDevices",
+    "devices", "sysctl", "timeOffsets", "personality", "intelRdt", "memoryPolicy", "netDevices",
 };
 
 static int parse_namespace(json_object *o, const char *path, struct spec_namespace *ret)
@@ -282,6 +281,17 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s)
                         return spec_error("linux.mountLabel is set but SELinux is not supported "
                                           "yet");
         }
+
+        v = spec_json_get(linux_obj, "seccomp");
+        if (v) {
+                r = spec_parse_seccomp(v, s);
+                if (r < 0)
+                        return r;
+        }
+
+        r = spec_parse_resources(spec_json_get(linux_obj, "resources"), &s->resources);
+        if (r < 0)
+                return r;
 
         for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
                 if (!spec_json_is_empty(spec_json_get(linux_obj, unsupported[i])))

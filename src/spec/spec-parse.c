@@ -166,41 +166,6 @@ static int parse_mounts(json_object *mounts, struct spec *s)
         return 0;
 }
 
-static int parse_hooks(json_object *hooks)
-{
-        static const char *const known[] = {
-            "prestart",
-            "createRuntime",
-            "createContainer",
-            "startContainer",
-            "poststart",
-            "poststop",
-            NULL,
-        };
-        int r;
-
-        if (!hooks)
-                return 0;
-        r = spec_json_object(hooks, "hooks");
-        if (r < 0)
-                return r;
-        spec_json_log_unknown(hooks, "hooks", known);
-
-        for (const char *const *k = known; *k; k++) {
-                json_object *v = spec_json_get(hooks, *k);
-                if (!v)
-                        continue;
-                char p[SPEC_PATH_MAX];
-                spec_field(p, "hooks.%s", *k);
-                r = spec_json_array(v, p);
-                if (r < 0)
-                        return r;
-                if (json_object_array_length(v) > 0)
-                        return spec_error("hooks are not supported yet");
-        }
-        return 0;
-}
-
 static int parse_annotations(json_object *annotations, struct spec *s)
 {
         int r;
@@ -288,7 +253,8 @@ int spec_parse(json_object *doc, const char *bundle, struct spec **ret)
         if (r < 0)
                 return r;
 
-        r = parse_hooks(spec_json_get(doc, "hooks"));
+        s->hooks_json = spec_json_get(doc, "hooks");
+        r = spec_parse_hooks(s->hooks_json, &s->hooks);
         if (r < 0)
                 return r;
 
@@ -443,6 +409,9 @@ void spec_free(struct spec *s)
         strv_free(s->masked_paths);
         strv_free(s->readonly_paths);
         free(s->cgroups_path);
+        spec_resources_free(s->resources);
+        spec_seccomp_free(s->seccomp);
+        spec_hooks_done(&s->hooks);
 
         if (s->json)
                 json_object_put(s->json);

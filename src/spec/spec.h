@@ -7,7 +7,7 @@
  * policy:
  *  - a property the runtime-spec defines and crunit implements is honoured exactly;
  *  - a property the runtime-spec defines that crunit does not implement yet is refused with a
- *    one-line error naming it (e.g. "config.json: linux.seccomp is not supported yet");
+ *    one-line error naming it (e.g. "config.json: linux.devices is not supported yet");
  *  - a property the runtime-spec does not define is ignored, as the spec requires
  *    (logged at debug level);
  *  - wrong JSON types, out-of-range numbers, bad capability/rlimit/namespace names are errors
@@ -91,6 +91,101 @@ struct spec_process {
         int oom_score_adj;
 };
 
+/* linux.resources, already converted to the values of systemd's unit properties (see
+ * spec-resources.c for the mapping). A has_* flag false: the property is not set. */
+enum spec_io_list {
+        SPEC_IO_DEVICE_WEIGHT,   /* IODeviceWeight */
+        SPEC_IO_READ_BANDWIDTH,  /* IOReadBandwidthMax */
+        SPEC_IO_WRITE_BANDWIDTH, /* IOWriteBandwidthMax */
+        SPEC_IO_READ_IOPS,       /* IOReadIOPSMax */
+        SPEC_IO_WRITE_IOPS,      /* IOWriteIOPSMax */
+        _SPEC_IO_LIST_MAX,
+};
+
+struct spec_io_device_value {
+        char *path; /* "/dev/block/MAJ:MIN" */
+        uint64_t value;
+};
+
+struct spec_device_allow {
+        char *path;     /* "/dev/char/1:3", "/dev/block/8:0", "char-pts", "char-*", "block-*" */
+        char access[4]; /* a non-empty subset of "rwm" */
+};
+
+struct spec_resources {
+        bool has_memory_max, has_memory_low, has_memory_swap_max;
+        uint64_t memory_max, memory_low, memory_swap_max; /* UINT64_MAX: infinity */
+        bool has_cpu_weight;
+        uint64_t cpu_weight;
+        bool has_cpu_quota; /* CPUQuotaPerSecUSec; UINT64_MAX: infinity */
+        uint64_t cpu_quota_per_sec_usec;
+        bool has_cpu_quota_period;
+        uint64_t cpu_quota_period_usec;
+        uint8_t *allowed_cpus; /* as systemd's AllowedCPUs: bit N of byte N/8; NULL: unset */
+        size_t allowed_cpus_size;
+        uint8_t *allowed_mems; /* likewise for AllowedMemoryNodes */
+        size_t allowed_mems_size;
+        bool has_tasks_max;
+        uint64_t tasks_max; /* UINT64_MAX: infinity */
+        bool has_io_weight;
+        uint64_t io_weight;
+        struct spec_io_device_value *io[_SPEC_IO_LIST_MAX];
+        size_t n_io[_SPEC_IO_LIST_MAX];
+        const char *device_policy; /* "strict"; NULL: no device rules (systemd's default) */
+        struct spec_device_allow *device_allow;
+        size_t n_device_allow;
+};
+
+/* hooks (runtime-spec config.md#posix-platform-hooks), in the order they run. */
+enum spec_hook_kind {
+        SPEC_HOOK_PRESTART,
+        SPEC_HOOK_CREATE_RUNTIME,
+        SPEC_HOOK_CREATE_CONTAINER,
+        SPEC_HOOK_START_CONTAINER,
+        SPEC_HOOK_POSTSTART,
+        SPEC_HOOK_POSTSTOP,
+        _SPEC_HOOK_KIND_MAX,
+};
+
+struct spec_hook {
+        char *path;  /* absolute */
+        char **args; /* NULL-terminated, may be NULL (then argv is just path) */
+        char **env;  /* NULL-terminated, may be NULL (empty environment) */
+        int timeout; /* seconds, 0: none */
+};
+
+struct spec_hooks {
+        struct spec_hook *list[_SPEC_HOOK_KIND_MAX];
+        size_t n[_SPEC_HOOK_KIND_MAX];
+};
+
+/* linux.seccomp, validated by the parser (spec-seccomp.c); actions, architectures and
+ * comparison operators are already libseccomp's values (SCMP_ACT_ERRNO(1), SCMP_ARCH_X86_64,
+ * SCMP_CMP_EQ), compiled into a filter by src/runtime/seccomp.c. */
+struct spec_seccomp_arg {
+        unsigned index; /* 0..5 */
+        uint64_t value;
+        uint64_t value_two;
+        int op; /* enum scmp_compare */
+};
+
+struct spec_seccomp_syscall {
+        char **names;    /* NULL-terminated, at least one */
+        uint32_t action; /* SCMP_ACT_* including the errno/trace value */
+        struct spec_seccomp_arg *args;
+        size_t n_args;
+};
+
+struct spec_seccomp {
+        uint32_t default_action; /* SCMP_ACT_* including the errno/trace value */
+        uint32_t *architectures; /* SCMP_ARCH_* */
+        size_t n_architectures;
+        /* SECCOMP_FILTER_FLAG_* */
+        bool flag_tsync, flag_log, flag_spec_allow, flag_wait_killable_recv;
+        struct spec_seccomp_syscall *syscalls;
+        size_t n_syscalls;
+};
+
 struct spec {
         char *oci_version;
         char *bundle;    /* absolute path of the bundle directory */
@@ -116,7 +211,12 @@ struct spec {
         char **readonly_paths;            /* NULL-terminated, may be NULL */
         unsigned long rootfs_propagation; /* MS_SHARED|MS_REC etc.; 0 if not given */
         char *cgroups_path;               /* NULL if not given */
+        struct spec_seccomp *seccomp;     /* NULL if not given (or empty) */
+        struct spec_resources *resources; /* linux.resources; NULL if not given or empty */
 
+        struct spec_hooks hooks;
+        /* borrowed from `json`: "hooks" (object or NULL) */
+        json_object *hooks_json;
         json_object *annotations; /* borrowed from `json` (object or NULL) */
         json_object *json;        /* the whole parsed document (owned) */
 };
@@ -134,6 +234,20 @@ static inline void spec_freep(struct spec **s)
                 spec_free(*s);
 }
 #define _cleanup_spec_ _cleanup_(spec_freep)
+
+/* Parses linux.resources (used by spec_parse; exposed for the unit tests). `v` may be NULL;
+ * *ret is NULL when it is absent, null or {}. */
+int spec_parse_resources(json_object *v, struct spec_resources **ret);
+void spec_resources_free(struct spec_resources *r);
+/* "0-1,3" → a bitmask as systemd's AllowedCPUs/AllowedMemoryNodes; `path` names the field in
+ * errors. An empty list gives *ret = NULL, *ret_size = 0. */
+int spec_parse_cpu_list(const char *list, const char *path, uint8_t **ret, size_t *ret_size);
+
+/* spec-hooks.c: parses a "hooks" object (`v` may be NULL: no hooks), as spec_parse() does;
+ * also used on the copy kept in state.json. spec_hooks_done() frees the contents. */
+int spec_parse_hooks(json_object *v, struct spec_hooks *ret);
+void spec_hooks_done(struct spec_hooks *h);
+const char *spec_hook_kind_to_string(enum spec_hook_kind k); /* "createRuntime" … */
 
 /* Lookup helpers. */
 const struct spec_namespace *spec_find_namespace(const struct spec *s, int type);

@@ -30,7 +30,7 @@ teardown() { common_teardown; }
 		[[ -e $CRUNIT_ROOT/$ID/state.json ]] && break
 		sleep 0.01
 	done
-	kill -KILL "$creator"
+	kill -KILL "$creator" 2>/dev/null || true # it may have finished already: also fine
 	wait "$creator" 2>/dev/null || true
 	# Whatever point it reached: no container process survives its crunit during setup
 	# (PDEATHSIG), or it finished and the container is a normal created one.

@@ -19,8 +19,8 @@
 #
 # CMD runs as root with the caller's stdin/stdout/stderr and working
 # directory, inside a transient scope unit (crunit-cmd-*.scope), in all of
-# the sandbox's namespaces. Its environment is PATH, TERM, HOME=/root, every
-# CRUNIT_* and BATS_* variable of the caller, plus CRUNIT_SANDBOX=1,
+# the sandbox's namespaces. Its environment is PATH, TERM, HOME=/root, CRUNIT,
+# every CRUNIT_* and BATS_* variable of the caller, plus CRUNIT_SANDBOX=1,
 # CRUNIT_SANDBOX_MODE and CRUNIT_SCRATCH. sandbox.sh exits with CMD's exit
 # status (128+N if CMD was killed by signal N) or 125 if the sandbox itself
 # failed.
@@ -725,7 +725,7 @@ run_cmd() {
 	for name in $(compgen -e); do
 		case $name in
 		CRUNIT_SANDBOX | CRUNIT_SANDBOX_MODE | CRUNIT_SANDBOX_PID | CRUNIT_SCRATCH) ;;
-		CRUNIT_* | BATS_*) envv+=("$name=${!name}") ;;
+		CRUNIT | CRUNIT_* | BATS_*) envv+=("$name=${!name}") ;;
 		esac
 	done
 	local -a scope=()

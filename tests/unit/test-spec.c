@@ -398,8 +398,18 @@ static void test_errors(void)
         FAIL("domainname", "[]", "domainname must be a string");
 
         /* hooks */
-        FAIL("hooks", "{\"prestart\":[{\"path\":\"/bin/true\"}]}", "hooks are not supported yet");
-        FAIL("hooks", "{\"poststop\":[{\"path\":\"/bin/true\"}]}", "hooks are not supported yet");
+        FAIL("hooks", "{\"prestart\":[{\"args\":[]}]}", "hooks.prestart[0].path is required");
+        FAIL("hooks", "{\"poststop\":[{\"path\":\"bin/true\"}]}",
+             "hooks.poststop[0].path must be an absolute path");
+        FAIL("hooks", "{\"poststart\":[{\"path\":\"/x\"},{\"path\":\"/x\",\"timeout\":0}]}",
+             "hooks.poststart[1].timeout must be an integer between 1 and");
+        FAIL("hooks", "{\"createContainer\":[{\"path\":\"/x\",\"timeout\":\"1\"}]}",
+             "hooks.createContainer[0].timeout must be an integer");
+        FAIL("hooks", "{\"startContainer\":[{\"path\":\"/x\",\"args\":[1]}]}",
+             "hooks.startContainer[0].args");
+        FAIL("hooks", "{\"createRuntime\":[{\"path\":\"/x\",\"env\":\"A=1\"}]}",
+             "hooks.createRuntime[0].env");
+        FAIL("hooks", "{\"createRuntime\":[5]}", "hooks.createRuntime[0] must be an object");
         FAIL("hooks", "[]", "hooks must be an object");
         FAIL("hooks", "{\"createRuntime\":\"x\"}", "hooks.createRuntime must be an array");
 
@@ -456,14 +466,15 @@ static void test_errors(void)
         FAIL("linux.mountLabel", "\"system_u:object_r:container_file_t:s0\"",
              "linux.mountLabel is set but SELinux is not supported yet");
 
-        FAIL("linux.resources", "{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}",
-             "config.json: linux.resources is not supported yet");
-        FAIL("linux.resources", "{\"memory\":{}}", "linux.resources is not supported yet");
+        FAIL("linux.resources", "{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}]}",
+             "config.json: linux.resources.hugepageLimits is not supported yet");
+        FAIL("linux.resources", "{\"memory\":{\"kernel\":1}}",
+             "linux.resources.memory.kernel is not supported yet");
         FAIL("linux.devices",
              "[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]",
              "linux.devices is not supported yet");
-        FAIL("linux.seccomp", "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}",
-             "linux.seccomp is not supported yet");
+        FAIL("linux.seccomp", "{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}",
+             "linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
         FAIL("linux.sysctl", "{\"net.ipv4.ip_forward\":\"1\"}", "linux.sysctl is not supported");
         FAIL("linux.timeOffsets", "{\"monotonic\":{\"secs\":1}}", "linux.timeOffsets is not");
         FAIL("linux.personality", "{\"domain\":\"LINUX32\"}", "linux.personality is not");
@@ -507,6 +518,7 @@ static void test_accepted(void)
         OK("linux", NULL);
         OK("linux.resources", "{}");
         OK("linux.resources", "null");
+        OK("linux.resources", "{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}");
         OK("linux.devices", "[]");
         OK("linux.seccomp", "null");
         OK("linux.sysctl", "{}");
@@ -752,6 +764,37 @@ static void test_ids(void)
         CHECK(!container_id_is_valid(buf));
 }
 
+static void test_hooks(void)
+{
+        struct spec *s = NULL;
+        int r = parse_modified(
+            "hooks",
+            "{\"prestart\":[{\"path\":\"/p\"}],"
+            "\"createRuntime\":[{\"path\":\"/a\",\"args\":[\"a0\",\"x\"],\"env\":[\"E=1\"],"
+            "\"timeout\":5},{\"path\":\"/b\"}],"
+            "\"poststop\":[{\"path\":\"/c\",\"args\":[],\"env\":[]}],\"future\":[1]}",
+            NULL, NULL, &s);
+        CHECK(r == 0 && s);
+        if (!s)
+                return;
+        CHECK(s->hooks.n[SPEC_HOOK_PRESTART] == 1 && s->hooks.n[SPEC_HOOK_CREATE_RUNTIME] == 2);
+        CHECK(s->hooks.n[SPEC_HOOK_CREATE_CONTAINER] == 0 && s->hooks.n[SPEC_HOOK_POSTSTOP] == 1);
+        const struct spec_hook *h = &s->hooks.list[SPEC_HOOK_CREATE_RUNTIME][0];
+        CHECK(streq(h->path, "/a") && h->timeout == 5 && strv_length(h->args) == 2 &&
+              streq(h->args[1], "x") && strv_length(h->env) == 1 && streq(h->env[0], "E=1"));
+        h = &s->hooks.list[SPEC_HOOK_CREATE_RUNTIME][1];
+        CHECK(streq(h->path, "/b") && h->timeout == 0 && !h->args && !h->env);
+        h = &s->hooks.list[SPEC_HOOK_POSTSTOP][0];
+        CHECK(h->args && !h->args[0] && h->env && !h->env[0]);
+        CHECK(s->hooks_json && json_object_is_type(s->hooks_json, json_type_object));
+        CHECK(streq(spec_hook_kind_to_string(SPEC_HOOK_START_CONTAINER), "startContainer"));
+        spec_free(s);
+
+        struct spec_hooks none;
+        CHECK(spec_parse_hooks(NULL, &none) == 0 && none.n[SPEC_HOOK_POSTSTART] == 0);
+        spec_hooks_done(&none);
+}
+
 int main(void)
 {
         log_set_sink(sink, NULL);
@@ -762,6 +805,7 @@ int main(void)
         test_accepted();
         test_load();
         test_ids();
+        test_hooks();
 
         if (failures > 0) {
                 fprintf(stderr, "test-spec: %u check(s) failed\n", failures);

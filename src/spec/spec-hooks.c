@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* hooks: {prestart, createRuntime, createContainer, startContainer, poststart, poststop}, each
+ * an array of {path (absolute, required), args[], env[], timeout (> 0)}. */
+#include <assert.h>
+
+#include "spec-internal.h"
+
+static const char *const hook_kinds[_SPEC_HOOK_KIND_MAX + 1] = {
+    [SPEC_HOOK_PRESTART] = "prestart",
+    [SPEC_HOOK_CREATE_RUNTIME] = "createRuntime",
+    [SPEC_HOOK_CREATE_CONTAINER] = "createContainer",
+    [SPEC_HOOK_START_CONTAINER] = "startContainer",
+    [SPEC_HOOK_POSTSTART] = "poststart",
+    [SPEC_HOOK_POSTSTOP] = "poststop",
+    [_SPEC_HOOK_KIND_MAX] = NULL,
+};
+
+const char *spec_hook_kind_to_string(enum spec_hook_kind k)
+{
+        assert(k >= 0 && k < _SPEC_HOOK_KIND_MAX);
+        return hook_kinds[k];
+}
+
+static int parse_hook(json_object *h, const char *path, struct spec_hook *ret)
+{
+        static const char *const known[] = {"path", "args", "env", "timeout", NULL};
+        char p[SPEC_PATH_MAX];
+        json_object *v;
+        int r;
+
+        r = spec_json_object(h, path);
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(h, path, known);
+
+        v = spec_json_get(h, "path");
+        if (!v)
+                return spec_error("%s.path is required", path);
+        spec_field(p, "%s.path", path);
+        r = spec_json_strdup(v, p, &ret->path);
+        if (r < 0)
+                return r;
+        if (ret->path[0] != '/')
+                return spec_error("%s must be an absolute path, not \"%s\"", p, ret->path);
+
+        v = spec_json_get(h, "args");
+        if (v) {
+                spec_field(p, "%s.args", path);
+                r = spec_json_strv(v, p, &ret->args);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(h, "env");
+        if (v) {
+                spec_field(p, "%s.env", path);
+                r = spec_json_strv(v, p, &ret->env);
+                if (r < 0)
+                        return r;
+        }
+
+        v = spec_json_get(h, "timeout");
+        if (v) {
+                int64_t t;
+                spec_field(p, "%s.timeout", path);
+                r = spec_json_int64(v, p, 1, INT32_MAX, &t);
+                if (r < 0)
+                        return r;
+                ret->timeout = (int)t;
+        }
+        return 0;
+}
+
+int spec_parse_hooks(json_object *hooks, struct spec_hooks *ret)
+{
+        int r;
+
+        assert(ret);
+        *ret = (struct spec_hooks){};
+        if (!hooks)
+                return 0;
+        r = spec_json_object(hooks, "hooks");
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(hooks, "hooks", hook_kinds);
+
+        for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++) {
+                json_object *v = spec_json_get(hooks, hook_kinds[k]);
+                char p[SPEC_PATH_MAX];
+                size_t n;
+
+                if (!v)
+                        continue;
+                spec_field(p, "hooks.%s", hook_kinds[k]);
+                r = spec_json_array(v, p);
+                if (r < 0)
+                        goto fail;
+                n = json_object_array_length(v);
+                if (n == 0)
+                        continue;
+                ret->list[k] = calloc(n, sizeof(struct spec_hook));
+                if (!ret->list[k]) {
+                        r = log_error_errno(ENOMEM, "config.json: %s", p);
+                        goto fail;
+                }
+                for (size_t i = 0; i < n; i++) {
+                        char q[SPEC_PATH_MAX];
+                        spec_field(q, "hooks.%s[%zu]", hook_kinds[k], i);
+                        ret->n[k] = i + 1; /* so that spec_hooks_done() frees a partial entry */
+                        r = parse_hook(json_object_array_get_idx(v, i), q, &ret->list[k][i]);
+                        if (r < 0)
+                                goto fail;
+                }
+        }
+        return 0;
+
+fail:
+        spec_hooks_done(ret);
+        return r;
+}
+
+void spec_hooks_done(struct spec_hooks *h)
+{
+        if (!h)
+                return;
+        for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++) {
+                for (size_t i = 0; i < h->n[k]; i++) {
+                        free(h->list[k][i].path);
+                        strv_free(h->list[k][i].args);
+                        strv_free(h->list[k][i].env);
+                }
+                free(h->list[k]);
+                h->list[k] = NULL;
+                h->n[k] = 0;
+        }
+}
