@@ -71,6 +71,11 @@ static int parse_hook(json_object *h, const char *path, struct spec_hook *ret)
         return 0;
 }
 
+static int parse_hook_item(json_object *e, const char *path, void *item, void *userdata)
+{
+        return parse_hook(e, path, item);
+}
+
 int spec_parse_hooks(json_object *hooks, struct spec_hooks *ret)
 {
         int r;
@@ -87,30 +92,14 @@ int spec_parse_hooks(json_object *hooks, struct spec_hooks *ret)
         for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++) {
                 json_object *v = spec_json_get(hooks, hook_kinds[k]);
                 char p[SPEC_PATH_MAX];
-                size_t n;
 
                 if (!v)
                         continue;
                 spec_field(p, "hooks.%s", hook_kinds[k]);
-                r = spec_json_array(v, p);
+                r = spec_json_array_items(v, p, sizeof(struct spec_hook), (void **)&ret->list[k],
+                                          &ret->n[k], parse_hook_item, NULL);
                 if (r < 0)
                         goto fail;
-                n = json_object_array_length(v);
-                if (n == 0)
-                        continue;
-                ret->list[k] = calloc(n, sizeof(struct spec_hook));
-                if (!ret->list[k]) {
-                        r = log_error_errno(ENOMEM, "config.json: %s", p);
-                        goto fail;
-                }
-                for (size_t i = 0; i < n; i++) {
-                        char q[SPEC_PATH_MAX];
-                        spec_field(q, "hooks.%s[%zu]", hook_kinds[k], i);
-                        ret->n[k] = i + 1; /* so that spec_hooks_done() frees a partial entry */
-                        r = parse_hook(json_object_array_get_idx(v, i), q, &ret->list[k][i]);
-                        if (r < 0)
-                                goto fail;
-                }
         }
         return 0;
 

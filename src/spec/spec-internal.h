@@ -31,6 +31,13 @@ void spec_json_log_unknown(json_object *obj, const char *prefix, const char *con
  * error and return -EINVAL on a type or range mismatch. */
 int spec_json_object(json_object *v, const char *path);
 int spec_json_array(json_object *v, const char *path);
+/* Parses the JSON array `a` (field `path`) into a new C array of items of `size` bytes:
+ * fn(element, "path[i]", &items[i], userdata) for each. *ret_items is set before the first
+ * call, and *ret_n counts the items handed to fn so far, so that whoever frees a partly filled
+ * array after an error frees exactly those. An empty array leaves both untouched. */
+typedef int (*spec_item_fn)(json_object *e, const char *path, void *item, void *userdata);
+int spec_json_array_items(json_object *a, const char *path, size_t size, void **ret_items,
+                          size_t *ret_n, spec_item_fn fn, void *userdata);
 int spec_json_string(json_object *v, const char *path, const char **ret);
 int spec_json_strdup(json_object *v, const char *path, char **ret);
 int spec_json_bool(json_object *v, const char *path, bool *ret);

@@ -79,36 +79,26 @@ static int parse_namespace(json_object *o, const char *path, struct spec_namespa
         return 0;
 }
 
-static int parse_namespaces(json_object *namespaces, struct spec *s)
+static int parse_namespace_item(json_object *e, const char *path, void *item, void *userdata)
 {
-        int r;
-
-        r = spec_json_array(namespaces, "linux.namespaces");
+        const struct spec *s = userdata;
+        struct spec_namespace *ns = item;
+        int r = parse_namespace(e, path, ns);
         if (r < 0)
                 return r;
-
-        size_t n = json_object_array_length(namespaces);
-        if (n == 0)
-                return 0;
-        s->namespaces = calloc(n, sizeof(struct spec_namespace));
-        if (!s->namespaces)
-                return log_error_errno(ENOMEM, "config.json");
-
-        for (size_t i = 0; i < n; i++) {
-                char path[SPEC_PATH_MAX];
-                spec_field(path, "linux.namespaces[%zu]", i);
-                s->n_namespaces = i + 1;
-                r = parse_namespace(json_object_array_get_idx(namespaces, i), path,
-                                    &s->namespaces[i]);
-                if (r < 0)
-                        return r;
-                for (size_t j = 0; j < i; j++)
-                        if (s->namespaces[j].type == s->namespaces[i].type)
-                                return spec_error("%s: duplicate namespace type (also in "
-                                                  "linux.namespaces[%zu])",
-                                                  path, j);
-        }
+        for (const struct spec_namespace *o = s->namespaces; o < ns; o++)
+                if (o->type == ns->type)
+                        return spec_error("%s: duplicate namespace type (also in "
+                                          "linux.namespaces[%zu])",
+                                          path, (size_t)(o - s->namespaces));
         return 0;
+}
+
+static int parse_namespaces(json_object *namespaces, struct spec *s)
+{
+        return spec_json_array_items(namespaces, "linux.namespaces", sizeof(struct spec_namespace),
+                                     (void **)&s->namespaces, &s->n_namespaces,
+                                     parse_namespace_item, s);
 }
 
 static int parse_mappings(json_object *a, const char *path, struct spec_id_mapping **ret,

@@ -138,32 +138,18 @@ static int parse_mount(json_object *m, const char *path, const char *bundle, str
         return 0;
 }
 
+static int parse_mount_item(json_object *e, const char *path, void *item, void *userdata)
+{
+        const struct spec *s = userdata;
+        return parse_mount(e, path, s->bundle, item);
+}
+
 static int parse_mounts(json_object *mounts, struct spec *s)
 {
-        int r;
-
         if (!mounts)
                 return 0;
-        r = spec_json_array(mounts, "mounts");
-        if (r < 0)
-                return r;
-
-        size_t n = json_object_array_length(mounts);
-        if (n == 0)
-                return 0;
-        s->mounts = calloc(n, sizeof(struct spec_mount));
-        if (!s->mounts)
-                return log_error_errno(ENOMEM, "config.json: mounts");
-
-        for (size_t i = 0; i < n; i++) {
-                char p[SPEC_PATH_MAX];
-                spec_field(p, "mounts[%zu]", i);
-                s->n_mounts = i + 1; /* so that spec_free() frees a partly filled entry */
-                r = parse_mount(json_object_array_get_idx(mounts, i), p, s->bundle, &s->mounts[i]);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return spec_json_array_items(mounts, "mounts", sizeof(struct spec_mount),
+                                     (void **)&s->mounts, &s->n_mounts, parse_mount_item, s);
 }
 
 static int parse_annotations(json_object *annotations, struct spec *s)

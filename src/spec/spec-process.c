@@ -223,35 +223,25 @@ static int parse_rlimit(json_object *o, const char *path, struct spec_rlimit *re
         return 0;
 }
 
-static int parse_rlimits(json_object *rlimits, struct spec_process *p)
+static int parse_rlimit_item(json_object *e, const char *path, void *item, void *userdata)
 {
-        int r;
-
-        r = spec_json_array(rlimits, "process.rlimits");
+        const struct spec_process *p = userdata;
+        struct spec_rlimit *rl = item;
+        int r = parse_rlimit(e, path, rl);
         if (r < 0)
                 return r;
-
-        size_t n = json_object_array_length(rlimits);
-        if (n == 0)
-                return 0;
-        p->rlimits = calloc(n, sizeof(struct spec_rlimit));
-        if (!p->rlimits)
-                return log_error_errno(ENOMEM, "config.json");
-
-        for (size_t i = 0; i < n; i++) {
-                char path[SPEC_PATH_MAX];
-                spec_field(path, "process.rlimits[%zu]", i);
-                r = parse_rlimit(json_object_array_get_idx(rlimits, i), path, &p->rlimits[i]);
-                if (r < 0)
-                        return r;
-                for (size_t j = 0; j < i; j++)
-                        if (p->rlimits[j].resource == p->rlimits[i].resource)
-                                return spec_error("%s: duplicate rlimit type (also in "
-                                                  "process.rlimits[%zu])",
-                                                  path, j);
-                p->n_rlimits = i + 1;
-        }
+        for (const struct spec_rlimit *o = p->rlimits; o < rl; o++)
+                if (o->resource == rl->resource)
+                        return spec_error("%s: duplicate rlimit type (also in "
+                                          "process.rlimits[%zu])",
+                                          path, (size_t)(o - p->rlimits));
         return 0;
+}
+
+static int parse_rlimits(json_object *rlimits, struct spec_process *p)
+{
+        return spec_json_array_items(rlimits, "process.rlimits", sizeof(struct spec_rlimit),
+                                     (void **)&p->rlimits, &p->n_rlimits, parse_rlimit_item, p);
 }
 
 static int refuse_lsm(json_object *process, const char *key, const char *lsm)

@@ -221,6 +221,11 @@ static int parse_arg(json_object *o, const char *path, struct spec_seccomp_arg *
         return spec_error("%s: unknown operator \"%s\"", p, op);
 }
 
+static int parse_arg_item(json_object *e, const char *path, void *item, void *userdata)
+{
+        return parse_arg(e, path, item);
+}
+
 static int parse_syscall(json_object *o, const char *path, struct spec_seccomp_syscall *ret)
 {
         static const char *const known[] = {"names", "action", "errnoRet", "args", NULL};
@@ -265,48 +270,20 @@ static int parse_syscall(json_object *o, const char *path, struct spec_seccomp_s
         if (!v)
                 return 0;
         spec_field(p, "%s.args", path);
-        r = spec_json_array(v, p);
-        if (r < 0)
-                return r;
-        size_t n = json_object_array_length(v);
-        if (n == 0)
-                return 0;
-        ret->args = calloc(n, sizeof(struct spec_seccomp_arg));
-        if (!ret->args)
-                return log_error_errno(ENOMEM, "config.json");
-        for (size_t i = 0; i < n; i++) {
-                spec_field(q, "%s[%zu]", p, i);
-                r = parse_arg(json_object_array_get_idx(v, i), q, &ret->args[i]);
-                if (r < 0)
-                        return r;
-                ret->n_args = i + 1;
-        }
-        return 0;
+        return spec_json_array_items(v, p, sizeof(struct spec_seccomp_arg), (void **)&ret->args,
+                                     &ret->n_args, parse_arg_item, NULL);
+}
+
+static int parse_syscall_item(json_object *e, const char *path, void *item, void *userdata)
+{
+        return parse_syscall(e, path, item);
 }
 
 static int parse_syscalls(json_object *a, struct spec_seccomp *sc)
 {
-        int r;
-
-        r = spec_json_array(a, "linux.seccomp.syscalls");
-        if (r < 0)
-                return r;
-        size_t n = json_object_array_length(a);
-        if (n == 0)
-                return 0;
-        sc->syscalls = calloc(n, sizeof(struct spec_seccomp_syscall));
-        if (!sc->syscalls)
-                return log_error_errno(ENOMEM, "config.json");
-        for (size_t i = 0; i < n; i++) {
-                char p[SPEC_PATH_MAX];
-
-                spec_field(p, "linux.seccomp.syscalls[%zu]", i);
-                sc->n_syscalls = i + 1; /* so that spec_seccomp_free() frees a partial entry */
-                r = parse_syscall(json_object_array_get_idx(a, i), p, &sc->syscalls[i]);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return spec_json_array_items(a, "linux.seccomp.syscalls",
+                                     sizeof(struct spec_seccomp_syscall), (void **)&sc->syscalls,
+                                     &sc->n_syscalls, parse_syscall_item, NULL);
 }
 
 void spec_seccomp_free(struct spec_seccomp *sc)

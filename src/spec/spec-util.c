@@ -84,6 +84,30 @@ int spec_json_array(json_object *v, const char *path)
         return 0;
 }
 
+int spec_json_array_items(json_object *a, const char *path, size_t size, void **ret_items,
+                          size_t *ret_n, spec_item_fn fn, void *userdata)
+{
+        int r = spec_json_array(a, path);
+        if (r < 0)
+                return r;
+        size_t n = json_object_array_length(a);
+        if (n == 0)
+                return 0;
+        char *items = calloc(n, size);
+        if (!items)
+                return log_error_errno(ENOMEM, "config.json: %s", path);
+        *ret_items = items;
+        for (size_t i = 0; i < n; i++) {
+                char p[SPEC_PATH_MAX];
+                spec_field(p, "%s[%zu]", path, i);
+                *ret_n = i + 1;
+                r = fn(json_object_array_get_idx(a, i), p, items + i * size, userdata);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int spec_json_string(json_object *v, const char *path, const char **ret)
 {
         assert(path);
