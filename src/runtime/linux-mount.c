@@ -266,13 +266,13 @@ int mount_rootfs(struct setup_ctx *c)
         const struct spec *s = c->spec;
         unsigned long prop = s->rootfs_propagation ? s->rootfs_propagation : MS_SLAVE | MS_REC;
 
-        /* Nothing we mount may propagate back to the host. */
+        /* Nothing we mount may propagate back to the host. A shared rootfs is made shared only
+         * after pivot_root, which refuses shared mounts: it then receives the host's mounts
+         * (slave) and shares the container's own with its peers, not with the host. */
         if (mount(NULL, "/", NULL, (prop & MS_SHARED) ? MS_SLAVE | MS_REC : prop, NULL) < 0)
                 return log_error_errno(errno, "cannot set the propagation of /");
         if (mount(s->root_path, s->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return log_error_errno(errno, "cannot bind-mount the rootfs %s", s->root_path);
-        if (s->rootfs_propagation && mount(NULL, s->root_path, NULL, prop, NULL) < 0)
-                return log_error_errno(errno, "cannot set rootfsPropagation");
         c->rootfd = open(s->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (c->rootfd < 0)
                 return log_error_errno(errno, "cannot open the rootfs %s", s->root_path);
@@ -351,5 +351,8 @@ int mount_pivot(struct setup_ctx *c)
                 if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | f, NULL) < 0)
                         return log_error_errno(errno, "cannot make the rootfs read-only");
         }
+        if (c->spec->rootfs_propagation &&
+            mount(NULL, "/", NULL, c->spec->rootfs_propagation, NULL) < 0)
+                return log_error_errno(errno, "cannot apply rootfsPropagation");
         return 0;
 }
