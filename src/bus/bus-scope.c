@@ -90,7 +90,8 @@ static int call_and_wait(sd_bus *bus, sd_bus_message *call, const char *what, co
         return 0;
 }
 
-int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret)
+int bus_unit_property_string(sd_bus *bus, const char *unit, const char *interface,
+                             const char *property, char **ret)
 {
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_bus_message_ sd_bus_message *reply = NULL;
@@ -105,8 +106,13 @@ int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret)
         r = sd_bus_message_read(reply, "o", &path);
         if (r < 0)
                 return r;
-        return sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Unit",
-                                          "ActiveState", &error, ret);
+        return sd_bus_get_property_string(bus, SD_DEST, path, interface, property, &error, ret);
+}
+
+int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret)
+{
+        return bus_unit_property_string(bus, unit, "org.freedesktop.systemd1.Unit", "ActiveState",
+                                        ret);
 }
 
 static int append_scope_properties(sd_bus_message *m, const struct scope_params *p, uint64_t skip)

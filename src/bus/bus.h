@@ -48,5 +48,15 @@ int bus_start_scope(sd_bus *bus, const struct scope_params *p);
 int bus_stop_unit(sd_bus *bus, const char *unit);
 /* KillUnit(unit, "all", sig). -ENOENT if there is no such unit. */
 int bus_kill_unit(sd_bus *bus, const char *unit, int sig);
+/* A string property of a loaded unit; -ENOENT when the unit is not loaded. */
+int bus_unit_property_string(sd_bus *bus, const char *unit, const char *interface,
+                             const char *property, char **ret);
 /* ActiveState of a unit ("active", "inactive", …); -ENOENT when it is not loaded. */
 int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret);
+/* bus-verbs.c (pause/resume/update/ps): FreezeUnit or ThawUnit (systemd >= 246, cgroup v2). */
+int bus_freeze_unit(sd_bus *bus, const char *unit, bool freeze);
+/* SetUnitProperties(unit, runtime=true, the properties of `res`); unknown ones are dropped
+ * with a warning, as at StartTransientUnit. */
+int bus_set_unit_resources(sd_bus *bus, const char *unit, const struct spec_resources *res);
+/* The ControlGroup of a unit; -ENOENT when it is not loaded. Not logged. */
+int bus_unit_control_group(sd_bus *bus, const char *unit, char **ret);

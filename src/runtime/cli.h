@@ -29,6 +29,10 @@ int verb_state(int argc, char *argv[]);
 int verb_list(int argc, char *argv[]);
 int verb_kill(int argc, char *argv[]);
 int verb_delete(int argc, char *argv[]);
+int verb_pause(int argc, char *argv[]);
+int verb_resume(int argc, char *argv[]);
+int verb_ps(int argc, char *argv[]);
+int verb_update(int argc, char *argv[]);
 
 /* Usage errors: logs "<verb>: <message>" plus a hint and returns -EINVAL. */
 int usage_error(const char *verb, const char *fmt, ...) _printf_(2, 3);

@@ -74,6 +74,8 @@ static int setup_container(struct setup_ctx *c, char **ret_path)
                 return r;
         if (c->spec->process.terminal && (r = terminal_setup(c)) < 0)
                 return r;
+        if ((r = sysctl_apply(c)) < 0) /* /proc/sys is still writable */
+                return r;
         if ((r = mount_masked_readonly(c)) < 0)
                 return r;
         if ((r = ns_set_uts(c->spec)) < 0)

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "hooks.h"
 #include "linux.h"
+#include "seccomp.h"
 #include "shared/fs-util.h"
 #include "shared/log.h"
 #include "shared/proc-util.h"
@@ -235,6 +236,7 @@ int container_create(const struct create_opts *o, struct container **ret)
         int r, bus_kind = BUS_NONE;
         _cleanup_close_ int hook_state_fd = -1; /* for the init's startContainer hooks */
         bool scope_started = false;
+        _cleanup_(syscall_filter_releasep) void *seccomp_filter = NULL; /* the init's copy */
 
         assert(o && o->id);
         if ((r = check_id(o->id)) < 0)
@@ -286,6 +288,10 @@ int container_create(const struct create_opts *o, struct container **ret)
         sock_parent = sp[0];
         sock_child = sp[1];
 
+        /* Compiled (or taken from the cache) here, inherited by the init across fork. */
+        if ((r = syscall_filter_prepare_cached(s, c->rootfd, &seccomp_filter)) < 0)
+                goto fail;
+
         stage1 = fork();
         if (stage1 < 0) {
                 r = log_error_errno(errno, "fork");
@@ -302,6 +308,7 @@ int container_create(const struct create_opts *o, struct container **ret)
                     .rootfd = -1,
                     .pty_master = -1,
                     .pty_slave = -1,
+                    .seccomp_filter = seccomp_filter,
                 };
                 /* The state directory's fd carries our flock: the init must not hold it. */
                 safe_close(sock_parent);
@@ -511,6 +518,15 @@ int container_kill(struct container *c, int sig, bool all)
         enum container_status st = container_status(c);
         if (st == STATUS_STOPPED)
                 return log_error("container \"%s\" is not running", c->id), -ESRCH;
+        if (all && c->state->unit && st == STATUS_PAUSED && sig == SIGKILL) {
+                /* as below, then thaw: v1 frozen tasks do not die before they are thawed */
+                _cleanup_bus_ sd_bus *bus = NULL;
+                int r = connect_for_unit(c, &bus);
+                if (r >= 0 && (r = bus_kill_unit(bus, c->state->unit, sig)) != -ENOENT) {
+                        container_thaw_quiet(c);
+                        return r;
+                }
+        }
         if (all && c->state->unit) {
                 _cleanup_bus_ sd_bus *bus = NULL;
                 int r = connect_for_unit(c, &bus);
@@ -523,6 +539,8 @@ int container_kill(struct container *c, int sig, bool all)
         int r = pidfd_signal(fd, sig);
         if (r < 0)
                 return log_error_errno(r, "cannot signal container \"%s\"", c->id);
+        if (st == STATUS_PAUSED && sig == SIGKILL) /* let the frozen processes die */
+                container_thaw_quiet(c);
         return 0;
 }
 
@@ -544,6 +562,13 @@ int container_delete(struct container *c, bool force)
                                  "(use --force)",
                                  c->id),
                        -EBUSY;
+        if (st == STATUS_PAUSED && !force)
+                return log_error("cannot delete container \"%s\" that is not stopped: paused "
+                                 "(use --force)",
+                                 c->id),
+                       -EBUSY;
+        if (st == STATUS_PAUSED) /* v1 frozen tasks do not die before they are thawed */
+                container_thaw_quiet(c);
         if (st != STATUS_STOPPED) {
                 int fd = open_init(c);
                 if (fd >= 0 && pidfd_signal(fd, SIGKILL) >= 0 && wait_gone(fd, 10000) < 0)

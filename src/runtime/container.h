@@ -55,3 +55,12 @@ const char *state_root(void);
 /* container-init.c: the child side, entered right after fork(); never returns. */
 struct setup_ctx;
 _noreturn_ void container_init_main(struct setup_ctx *c);
+
+/* container-freeze.c: pause/resume (systemd's FreezeUnit/ThawUnit on cgroup v2, the v1
+ * freezer on hybrid), the container's cgroup (for ps). */
+int container_pause(struct container *c);
+int container_resume(struct container *c);
+/* Thaws a paused container without checks (kill, delete --force); errors are logged only. */
+void container_thaw_quiet(struct container *c);
+/* The scope's ControlGroup (the init's cgroup if systemd does not know it). */
+int container_cgroup(struct container *c, char **ret);

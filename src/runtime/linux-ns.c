@@ -145,6 +145,8 @@ int ns_enter(struct setup_ctx *c)
                                                        ns_name(s->namespaces[i].type));
                 return log_error_errno(e, "cannot create namespaces");
         }
+        if ((r = ns_set_time_offsets(s)) < 0)
+                return r;
         return 0;
 }
 

@@ -79,6 +79,9 @@ int process_prepare(struct setup_ctx *c, char **ret_path)
                 if (r < 0)
                         return log_error_errno(r, "cannot set oomScoreAdj to %d", p->oom_score_adj);
         }
+        int k = fields_apply_process(c);
+        if (k < 0)
+                return k;
         if (p->has_umask)
                 umask(p->umask);
         else

@@ -47,3 +47,8 @@ int terminal_attach(struct setup_ctx *c); /* after pivot: setsid, controlling tt
 /* linux-process.c */
 int process_prepare(struct setup_ctx *c, char **ret_path); /* before READY: cwd, rlimits, … */
 _noreturn_ void process_exec(struct setup_ctx *c, const char *path); /* after `start` */
+
+/* linux-fields.c */
+int fields_apply_process(struct setup_ctx *c); /* personality, scheduler, ioPriority, affinity */
+int sysctl_apply(struct setup_ctx *c); /* before the readonly paths, via the container's /proc */
+int ns_set_time_offsets(const struct spec *s); /* stage 1, right after unshare(CLONE_NEWTIME) */

@@ -25,6 +25,10 @@ static const struct {
     {"list", verb_list, "list containers started by crunit with the given root"},
     {"kill", verb_kill, "send a signal to the container's init process"},
     {"delete", verb_delete, "delete a container and everything it holds"},
+    {"pause", verb_pause, "suspend all processes of a container"},
+    {"resume", verb_resume, "resume all processes of a paused container"},
+    {"ps", verb_ps, "list the processes of a container"},
+    {"update", verb_update, "update the resource limits of a container"},
 };
 
 int usage_error(const char *verb, const char *fmt, ...)

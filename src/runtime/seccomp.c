@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "seccomp-cache.h"
 #include "seccomp.h"
 #include "shared/log.h"
+#include "shared/proc-util.h"
 
 #if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
 #define HAVE_SCMP_WAITKILL 1
@@ -164,6 +166,14 @@ struct syscall_filter {
         unsigned flags; /* SECCOMP_FILTER_FLAG_* */
 };
 
+/* The attributes syscall_filter_compile() sets (and libseccomp checked the kernel for). */
+static unsigned filter_flags(const struct spec_seccomp *sc)
+{
+        return (sc->flag_tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0) |
+               (sc->flag_log ? SECCOMP_FILTER_FLAG_LOG : 0) |
+               (sc->flag_spec_allow ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0);
+}
+
 static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *ret)
 {
         _cleanup_close_ int fd = memfd_create("crunit-seccomp", MFD_CLOEXEC);
@@ -203,7 +213,7 @@ int syscall_filter_prepare(struct setup_ctx *c)
         void *ctx = NULL;
         int r;
 
-        if (!sc)
+        if (!sc || c->seccomp_filter) /* none, or prepared by crunit already */
                 return 0;
         r = syscall_filter_compile(sc, &ctx);
         if (r < 0)
@@ -219,12 +229,70 @@ int syscall_filter_prepare(struct setup_ctx *c)
                 free(f);
                 return r;
         }
-        /* The attributes syscall_filter_compile() set (and libseccomp checked the kernel for). */
-        f->flags = (sc->flag_tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0) |
-                   (sc->flag_log ? SECCOMP_FILTER_FLAG_LOG : 0) |
-                   (sc->flag_spec_allow ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0);
+        f->flags = filter_flags(sc);
         c->seccomp_filter = f;
         return 0;
+}
+
+/* linux.seccomp of `s` as JSON (the cache key's input), or NULL. */
+static json_object *seccomp_json(const struct spec *s)
+{
+        json_object *l, *v;
+        if (!s->json || !json_object_object_get_ex(s->json, "linux", &l) ||
+            !json_object_object_get_ex(l, "seccomp", &v))
+                return NULL;
+        return v;
+}
+
+int syscall_filter_prepare_cached(const struct spec *s, int rootfd, void **ret)
+{
+        struct setup_ctx c = {.spec = s};
+        _cleanup_free_ char *key = NULL;
+        _cleanup_close_ int dirfd = -1;
+        json_object *json = seccomp_json(s);
+        void *bpf = NULL;
+        size_t size = 0;
+        uint64_t t0 = now_usec();
+        int r;
+
+        *ret = NULL;
+        if (!s->seccomp)
+                return 0;
+        /* Without a usable cache, the filter is compiled as if there were none. */
+        if (json && (r = seccomp_cache_key(json, &key)) < 0)
+                return r;
+        if (key && rootfd >= 0 && seccomp_cache_open(rootfd, &dirfd) >= 0 &&
+            (r = seccomp_cache_lookup(dirfd, key, &bpf, &size)) != 0) {
+                if (r < 0)
+                        return r;
+                struct syscall_filter *f = calloc(1, sizeof *f);
+                if (!f) {
+                        free(bpf);
+                        return log_error_errno(ENOMEM, "linux.seccomp");
+                }
+                f->prog = (struct sock_fprog){
+                    .len = (unsigned short)(size / sizeof(struct sock_filter)), .filter = bpf};
+                f->flags = filter_flags(s->seccomp);
+                log_debug("linux.seccomp: cached filter loaded in %.1f ms",
+                          (double)(now_usec() - t0) / 1000.0);
+                *ret = f;
+                return 0;
+        }
+        if ((r = syscall_filter_prepare(&c)) < 0)
+                return r;
+        struct syscall_filter *f = c.seccomp_filter;
+        log_debug("linux.seccomp: filter compiled in %.1f ms", (double)(now_usec() - t0) / 1000.0);
+        if (dirfd >= 0)
+                (void)seccomp_cache_store(dirfd, key, f->prog.filter,
+                                          f->prog.len * sizeof(struct sock_filter));
+        *ret = f;
+        return 0;
+}
+
+void syscall_filter_release(void *filter)
+{
+        struct setup_ctx c = {.seccomp_filter = filter};
+        syscall_filter_done(&c);
 }
 
 int syscall_filter_load(struct setup_ctx *c)

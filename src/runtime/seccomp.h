@@ -21,3 +21,15 @@ int syscall_filter_prepare(struct setup_ctx *c);
 int syscall_filter_load(struct setup_ctx *c);
 /* Frees c->seccomp_filter (the init never needs to: it execs or exits). */
 void syscall_filter_done(struct setup_ctx *c);
+
+/* Parent side, before forking the container's setup: linux.seccomp of `s` (if any) prepared as
+ * syscall_filter_prepare() would, from the cache below the state root `rootfd`
+ * (seccomp-cache.h) or compiled and then cached. The init inherits it as its
+ * setup_ctx.seccomp_filter. *ret is NULL without linux.seccomp. */
+int syscall_filter_prepare_cached(const struct spec *s, int rootfd, void **ret);
+/* Frees a filter from syscall_filter_prepare_cached() (NULL is fine). */
+void syscall_filter_release(void *filter);
+static inline void syscall_filter_releasep(void **filter)
+{
+        syscall_filter_release(*filter);
+}

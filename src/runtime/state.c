@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "shared/fs-util.h"
 #include "shared/log.h"
@@ -36,6 +37,8 @@ const char *status_to_string(enum container_status s)
                 return "created";
         case STATUS_RUNNING:
                 return "running";
+        case STATUS_PAUSED:
+                return "paused";
         default:
                 return "stopped";
         }
@@ -213,6 +216,8 @@ enum container_status state_status(int dirfd, const struct container_state *s)
                 return STATUS_STOPPED;
         if (faccessat(dirfd, EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
                 return STATUS_CREATED;
+        if (cgroup_pid_frozen(s->pid) > 0)
+                return STATUS_PAUSED;
         return STATUS_RUNNING;
 }
 

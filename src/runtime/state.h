@@ -29,6 +29,7 @@ enum container_status {
         STATUS_CREATED,
         STATUS_RUNNING,
         STATUS_STOPPED,
+        STATUS_PAUSED, /* running, its cgroup frozen (pause) */
 };
 
 struct container_state {

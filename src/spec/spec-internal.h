@@ -64,3 +64,7 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s);
  * s->seccomp NULL, as runc does. */
 int spec_parse_seccomp(json_object *seccomp, struct spec *s);
 void spec_seccomp_free(struct spec_seccomp *sc);
+/* spec-fields.c: process.scheduler/ioPriority/execCPUAffinity and
+ * linux.personality/sysctl/timeOffsets (the latter after linux.namespaces is parsed). */
+int spec_parse_process_fields(json_object *process, struct spec_process *p);
+int spec_parse_linux_fields(json_object *linux_obj, struct spec *s);

@@ -31,7 +31,10 @@ static const struct {
 
 /* Properties crunit refuses unless absent or empty. */
 static const char *const unsupported[] = {
-    "devices", "sysctl", "timeOffsets", "personality", "intelRdt", "memoryPolicy", "netDevices",
+    "devices",
+    "intelRdt",
+    "memoryPolicy",
+    "netDevices",
 };
 
 static int parse_namespace(json_object *o, const char *path, struct spec_namespace *ret)
@@ -280,6 +283,10 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s)
         }
 
         r = spec_parse_resources(spec_json_get(linux_obj, "resources"), &s->resources);
+        if (r < 0)
+                return r;
+
+        r = spec_parse_linux_fields(linux_obj, s);
         if (r < 0)
                 return r;
 

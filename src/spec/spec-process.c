@@ -284,7 +284,6 @@ int spec_parse_process(json_object *process, struct spec_process *p)
             "commandLine",
             NULL,
         };
-        static const char *const unsupported[] = {"scheduler", "ioPriority", "execCPUAffinity"};
         json_object *v;
         int r;
 
@@ -382,9 +381,9 @@ int spec_parse_process(json_object *process, struct spec_process *p)
         if (r < 0)
                 return r;
 
-        for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
-                if (spec_json_get(process, unsupported[i]))
-                        return spec_error("process.%s is not supported yet", unsupported[i]);
+        r = spec_parse_process_fields(process, p);
+        if (r < 0)
+                return r;
 
         return 0;
 }

@@ -89,6 +89,19 @@ struct spec_process {
         bool no_new_privileges;
         bool has_oom_score_adj;
         int oom_score_adj;
+        /* process.scheduler (spec-fields.c): SCHED_* policy, SCHED_FLAG_* bits */
+        bool has_scheduler;
+        int sched_policy;
+        int sched_nice;
+        unsigned sched_priority;
+        uint64_t sched_flags;
+        uint64_t sched_runtime, sched_deadline, sched_period;
+        /* process.ioPriority as IOPRIO_PRIO_VALUE(class, priority) */
+        bool has_io_priority;
+        int io_priority;
+        /* process.execCPUAffinity: "final", else "initial" */
+        bool has_cpu_affinity;
+        cpu_set_t cpu_affinity;
 };
 
 /* linux.resources, already converted to the values of systemd's unit properties (see
@@ -186,6 +199,13 @@ struct spec_seccomp {
         size_t n_syscalls;
 };
 
+/* linux.timeOffsets.monotonic/boottime */
+struct spec_time_offset {
+        bool set;
+        int64_t secs;
+        uint32_t nanosecs;
+};
+
 struct spec {
         char *oci_version;
         char *bundle;    /* absolute path of the bundle directory */
@@ -213,6 +233,10 @@ struct spec {
         char *cgroups_path;               /* NULL if not given */
         struct spec_seccomp *seccomp;     /* NULL if not given (or empty) */
         struct spec_resources *resources; /* linux.resources; NULL if not given or empty */
+        bool has_personality;             /* linux.personality */
+        unsigned long personality;        /* PER_LINUX or PER_LINUX32 */
+        json_object *sysctl; /* linux.sysctl, validated; borrowed from `json`; NULL if empty */
+        struct spec_time_offset time_monotonic, time_boottime; /* linux.timeOffsets */
 
         struct spec_hooks hooks;
         /* borrowed from `json`: "hooks" (object or NULL) */

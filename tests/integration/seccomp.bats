@@ -104,6 +104,7 @@ allow_but() {
 	[[ $stderr != *no_such_syscall* ]] || fail "unknown syscall name reported without --debug"
 	new_id
 	cfg_sh true
+	rm -rf "$CRUNIT_ROOT/.seccomp-cache" # compiled again, not taken from the cache
 	cr --debug run --bundle "$BUNDLE" "$ID"
 	assert_eq "$status" 0 "exit status with --debug"
 	assert_contains "$stderr" "syscall no_such_syscall unknown to libseccomp, skipped"
@@ -192,4 +193,85 @@ allow_but() {
 	assert_eq "$status" 0 "exit status"
 	assert_contains "$output" "refused"
 	assert_match "$output" $'Seccomp:\t2'
+}
+
+# The compiled-filter cache (src/runtime/seccomp-cache.c) below the state root.
+CACHE=$CRUNIT_ROOT/.seccomp-cache
+
+# Prints the cache's entries (not its temporary files), one a line, sorted.
+cache_entries() {
+	ls -A "$CACHE" 2>/dev/null | grep -v '^\.' | sort || true
+}
+
+# A profile of its own for this test (an unknown syscall name changes the
+# key, not the filter): refuses mkdir with errno $1 (default EPERM).
+cached_profile() {
+	allow_but "{\"names\": [\"mkdir\", \"crunit_test_${ID//-/_}\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": ${1:-1}}"
+}
+
+@test "seccomp cache: the second run adds no entry and the filter works; a new profile adds one" {
+	cached_profile
+	local before after1 after2 new
+	before=$(cache_entries)
+	run_ctr 'mkdir /tmp/x || echo refused'
+	assert_contains "$output" "refused"
+	after1=$(cache_entries)
+	new=$(comm -13 <(echo "$before") <(echo "$after1"))
+	assert_eq "$(wc -w <<<"$new")" 1 "new cache entries after the first run"
+	[[ $(stat -c %a "$CACHE") == 700 ]] || fail "cache directory mode $(stat -c %a "$CACHE")"
+	[[ $(stat -c %a "$CACHE/$new") == 600 ]] || fail "cache entry mode $(stat -c %a "$CACHE/$new")"
+	local mtime
+	mtime=$(stat -c %Y.%y "$CACHE/$new")
+
+	run_ctr 'mkdir /tmp/x || echo refused; grep "^Seccomp:" /proc/self/status'
+	assert_eq "$status" 0 "exit status"
+	assert_contains "$output" "refused"
+	assert_match "$output" $'Seccomp:\t2'
+	after2=$(cache_entries)
+	assert_eq "$after2" "$after1" "cache entries after the second run"
+	assert_eq "$(stat -c %Y.%y "$CACHE/$new")" "$mtime" "the entry was not rewritten"
+
+	cached_profile 38
+	run_ctr 'mkdir /tmp/x'
+	assert_contains "$stderr" "Function not implemented"
+	[[ -n $(comm -13 <(echo "$after2") <(cache_entries)) ]] || fail "no new entry for a changed profile"
+	cr list -q
+	[[ $output != *seccomp* ]] || fail "crunit list shows the cache: $output"
+}
+
+@test "seccomp cache: a garbage or tampered entry is not loaded and gets replaced" {
+	cached_profile
+	local before new good
+	before=$(cache_entries)
+	run_ctr 'mkdir /tmp/x || echo refused'
+	assert_contains "$output" "refused"
+	new=$(comm -13 <(echo "$before") <(cache_entries))
+	[[ -n $new ]] || fail "no cache entry"
+	good=$BATS_TEST_TMPDIR/entry
+	cp "$CACHE/$new" "$good"
+
+	# Garbage of any size.
+	head -c 3000 /dev/urandom >"$CACHE/$new"
+	run_ctr 'mkdir /tmp/x || echo refused'
+	assert_eq "$status" 0 "exit status"
+	assert_contains "$output" "refused"
+	cmp -s "$good" "$CACHE/$new" || fail "the garbage entry was not replaced"
+
+	# The same key, another program (one bit of it flipped): the check catches it.
+	local size
+	size=$(stat -c %s "$good")
+	local b
+	b=$(od -An -tu1 -j $((size - 5)) -N1 "$good" | tr -d ' ')
+	{ head -c $((size - 5)) "$good"; printf "\\$(printf %03o $((b ^ 1)))"; tail -c 4 "$good"; } >"$CACHE/$new"
+	! cmp -s "$good" "$CACHE/$new" || fail "the entry did not change"
+	run_ctr 'mkdir /tmp/x || echo refused'
+	assert_eq "$status" 0 "exit status"
+	assert_contains "$output" "refused"
+	cmp -s "$good" "$CACHE/$new" || fail "the tampered entry was not replaced"
+
+	# Not private: ignored.
+	chmod 0666 "$CACHE/$new"
+	run_ctr 'mkdir /tmp/x || echo refused'
+	assert_contains "$output" "refused"
+	[[ $(stat -c %a "$CACHE/$new") == 600 ]] || fail "a world-writable entry was kept"
 }

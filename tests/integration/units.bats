@@ -42,6 +42,7 @@ teardown() {
 [Service]
 Type=forking
 ExecStart=$CRUNIT run -d --pid-file /run/svc-$ID.pid --bundle $BUNDLE $ID
+ExecStop=$CRUNIT delete --force $ID
 ExecStopPost=$CRUNIT delete --force $ID
 PIDFile=/run/svc-$ID.pid
 UNIT
@@ -52,7 +53,9 @@ UNIT
 	main=$(systemctl show -P MainPID "svc-$ID.service")
 	assert_eq "$main" "$(ctr_pid "$ID")" "the service's MainPID is the container's init"
 	assert_eq "$(unit_prop "crunit-$ID.scope" ActiveState)" active "container scope"
+	local t0=$SECONDS
 	systemctl stop "svc-$ID.service"
+	((SECONDS - t0 < 10)) || fail "stopping the service took $((SECONDS - t0))s"
 	wait_pid_gone "$main"
 	assert_no_leftovers "$ID" "" "$BUNDLE"
 }

@@ -386,12 +386,6 @@ static void test_errors(void)
         FAIL("process.apparmorProfile", "1", "process.apparmorProfile must be a string");
         FAIL("process.selinuxLabel", "\"system_u:system_r:container_t:s0\"",
              "process.selinuxLabel is set but SELinux is not supported yet");
-        FAIL("process.scheduler", "{\"policy\":\"SCHED_OTHER\"}",
-             "process.scheduler is not supported yet");
-        FAIL("process.ioPriority", "{\"class\":\"IOPRIO_CLASS_IDLE\"}",
-             "process.ioPriority is not supported yet");
-        FAIL("process.execCPUAffinity", "{\"initial\":\"0\"}",
-             "process.execCPUAffinity is not supported yet");
 
         /* hostname, domainname */
         FAIL("hostname", "5", "hostname must be a string");
@@ -475,9 +469,6 @@ static void test_errors(void)
              "linux.devices is not supported yet");
         FAIL("linux.seccomp", "{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}",
              "linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
-        FAIL("linux.sysctl", "{\"net.ipv4.ip_forward\":\"1\"}", "linux.sysctl is not supported");
-        FAIL("linux.timeOffsets", "{\"monotonic\":{\"secs\":1}}", "linux.timeOffsets is not");
-        FAIL("linux.personality", "{\"domain\":\"LINUX32\"}", "linux.personality is not");
         FAIL("linux.intelRdt", "{\"closID\":\"x\"}", "linux.intelRdt is not supported yet");
         FAIL("linux.memoryPolicy", "{\"mode\":\"MPOL_BIND\"}", "linux.memoryPolicy is not");
         FAIL("linux.netDevices", "{\"eth0\":{}}", "linux.netDevices is not supported yet");
@@ -795,6 +786,162 @@ static void test_hooks(void)
         spec_hooks_done(&none);
 }
 
+/* linux.sysctl, linux.personality, linux.timeOffsets, process.scheduler, process.ioPriority,
+ * process.execCPUAffinity (spec-fields.c). */
+static void test_fields(void)
+{
+        struct spec *s = NULL;
+
+        /* process.scheduler */
+        FAIL("process.scheduler", "{}", "process.scheduler.policy is required");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_FOO\"}",
+             "process.scheduler.policy: unknown policy \"SCHED_FOO\"");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_ISO\"}", "not supported by Linux");
+        FAIL("process.scheduler", "{\"policy\":1}", "process.scheduler.policy");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_OTHER\",\"nice\":20}",
+             "process.scheduler.nice");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_OTHER\",\"nice\":-21}",
+             "process.scheduler.nice");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_BATCH\",\"priority\":1}",
+             "process.scheduler.priority can only be given for SCHED_FIFO and SCHED_RR");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_FIFO\",\"priority\":100}",
+             "process.scheduler.priority");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_RR\",\"runtime\":1000}",
+             "process.scheduler.runtime can only be given for SCHED_DEADLINE");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_OTHER\",\"period\":1}",
+             "process.scheduler.period can only be given for SCHED_DEADLINE");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_OTHER\",\"flags\":[\"SCHED_FLAG_FOO\"]}",
+             "process.scheduler.flags[0]: unknown flag \"SCHED_FLAG_FOO\"");
+        FAIL("process.scheduler", "{\"policy\":\"SCHED_OTHER\",\"flags\":\"x\"}",
+             "process.scheduler.flags");
+        OK("process.scheduler", "{\"policy\":\"SCHED_FIFO\",\"priority\":10}");
+        OK("process.scheduler", "{\"policy\":\"SCHED_BATCH\",\"priority\":0,\"runtime\":0}");
+        int r = parse_modified("process.scheduler",
+                               "{\"policy\":\"SCHED_DEADLINE\",\"runtime\":10000000,"
+                               "\"deadline\":20000000,\"period\":30000000,"
+                               "\"flags\":[\"SCHED_FLAG_RESET_ON_FORK\",\"SCHED_FLAG_RECLAIM\"]}",
+                               NULL, NULL, &s);
+        CHECK(r == 0 && s);
+        if (s) {
+                const struct spec_process *p = &s->process;
+                CHECK(p->has_scheduler && p->sched_policy == 6 && p->sched_flags == 0x3);
+                CHECK(p->sched_runtime == 10000000 && p->sched_deadline == 20000000 &&
+                      p->sched_period == 30000000);
+                CHECK(!p->has_io_priority && !p->has_cpu_affinity);
+                CHECK(!s->has_personality && !s->sysctl && !s->time_boottime.set);
+        }
+        spec_free(s);
+        r = parse_modified("process.scheduler", "{\"policy\":\"SCHED_BATCH\",\"nice\":5}", NULL,
+                           NULL, &s);
+        CHECK(r == 0 && s && s->process.sched_policy == SCHED_BATCH && s->process.sched_nice == 5);
+        spec_free(s);
+
+        /* process.ioPriority */
+        FAIL("process.ioPriority", "{}", "process.ioPriority.class is required");
+        FAIL("process.ioPriority", "{\"class\":\"IOPRIO_CLASS_NONE\"}",
+             "process.ioPriority.class: unknown class \"IOPRIO_CLASS_NONE\"");
+        FAIL("process.ioPriority", "{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":8}",
+             "process.ioPriority.priority");
+        FAIL("process.ioPriority", "{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":-1}",
+             "process.ioPriority.priority");
+        FAIL("process.ioPriority", "[]", "process.ioPriority must be an object");
+        OK("process.ioPriority", "{\"class\":\"IOPRIO_CLASS_IDLE\"}");
+        r = parse_modified("process.ioPriority", "{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":6}",
+                           NULL, NULL, &s);
+        CHECK(r == 0 && s && s->process.has_io_priority && s->process.io_priority == (2 << 13 | 6));
+        spec_free(s);
+
+        /* process.execCPUAffinity */
+        FAIL("process.execCPUAffinity", "{\"initial\":\"x\"}", "process.execCPUAffinity.initial");
+        FAIL("process.execCPUAffinity", "{\"final\":\"3-1\"}", "process.execCPUAffinity.final");
+        FAIL("process.execCPUAffinity", "{\"final\":\"\"}",
+             "process.execCPUAffinity.final must name at least one CPU");
+        FAIL("process.execCPUAffinity", "{\"final\":0}", "process.execCPUAffinity.final");
+        OK("process.execCPUAffinity", "{}");
+        r = parse_modified("process.execCPUAffinity", "{\"initial\":\"0-3\",\"final\":\"1,5\"}",
+                           NULL, NULL, &s);
+        CHECK(r == 0 && s && s->process.has_cpu_affinity);
+        if (s)
+                CHECK(CPU_COUNT(&s->process.cpu_affinity) == 2 &&
+                      CPU_ISSET(1, &s->process.cpu_affinity) &&
+                      CPU_ISSET(5, &s->process.cpu_affinity));
+        spec_free(s);
+        r = parse_modified("process.execCPUAffinity", "{\"initial\":\"0-3\"}", NULL, NULL, &s);
+        CHECK(r == 0 && s && s->process.has_cpu_affinity &&
+              CPU_COUNT(&s->process.cpu_affinity) == 4);
+        spec_free(s);
+
+        /* linux.personality */
+        FAIL("linux.personality", "{}", "linux.personality.domain is required");
+        FAIL("linux.personality", "{\"domain\":\"LINUX64\"}",
+             "linux.personality.domain: unknown domain \"LINUX64\"");
+        FAIL("linux.personality", "{\"domain\":\"LINUX\",\"flags\":[\"ADDR_NO_RANDOMIZE\"]}",
+             "linux.personality.flags is not supported yet");
+        FAIL("linux.personality", "{\"domain\":\"LINUX\",\"flags\":\"x\"}",
+             "linux.personality.flags");
+        OK("linux.personality", "{\"domain\":\"LINUX\",\"flags\":[]}");
+        r = parse_modified("linux.personality", "{\"domain\":\"LINUX32\"}", NULL, NULL, &s);
+        CHECK(r == 0 && s && s->has_personality && s->personality == 0x0008);
+        spec_free(s);
+
+        /* linux.sysctl: only namespaced sysctls, with their namespace */
+        FAIL("linux.sysctl", "{\"vm.swappiness\":\"10\"}",
+             "config.json: linux.sysctl: \"vm.swappiness\" is not namespaced: refusing to "
+             "change it for the host");
+        FAIL("linux.sysctl", "{\"kernel.pid_max\":\"10\"}", "is not namespaced");
+        FAIL("linux.sysctl", "{\"net.ipv4.ip_forward\":1}", "linux.sysctl.net.ipv4.ip_forward");
+        FAIL("linux.sysctl", "{\"net.ipv4.ip_forward\":null}", "linux.sysctl.net.ipv4.ip_forward");
+        FAIL("linux.sysctl", "{\"net/ipv4/ip_forward\":\"1\"}", "linux.sysctl: invalid name");
+        FAIL("linux.sysctl", "{\"net.ipv4..ip_forward\":\"1\"}", "linux.sysctl: invalid name");
+        FAIL("linux.sysctl", "{\"net...\":\"1\"}", "linux.sysctl: invalid name");
+        FAIL("linux.sysctl", "{\"net.ipv4.\":\"1\"}", "linux.sysctl: invalid name");
+        FAIL("linux.sysctl", "{\"\":\"1\"}", "linux.sysctl: invalid name");
+        FAIL("linux.sysctl", "[]", "linux.sysctl must be an object");
+        FAIL2("linux.namespaces", "[{\"type\":\"mount\"}]", "linux.sysctl",
+              "{\"net.ipv4.ip_forward\":\"1\"}",
+              "\"net.ipv4.ip_forward\" needs a network namespace");
+        FAIL2("linux.namespaces", "[{\"type\":\"mount\"}]", "linux.sysctl",
+              "{\"kernel.shmmax\":\"1\"}", "\"kernel.shmmax\" needs an ipc namespace");
+        FAIL2("linux.namespaces", "[{\"type\":\"mount\"}]", "linux.sysctl",
+              "{\"fs.mqueue.msg_max\":\"1\"}", "needs an ipc namespace");
+        FAIL2("linux.namespaces", "[{\"type\":\"mount\"}]", "linux.sysctl",
+              "{\"kernel.hostname\":\"x\"}", "\"kernel.hostname\" needs a uts namespace");
+        FAIL2("linux.namespaces", "[{\"type\":\"network\",\"path\":\"/proc/self/ns/net\"}]",
+              "linux.sysctl", "{\"net.ipv4.ip_forward\":\"1\"}",
+              "would change the host's network namespace");
+        OK("linux.sysctl", "{\"kernel.msgmax\":\"8192\",\"kernel.sem\":\"250 32000 32 128\","
+                           "\"fs.mqueue.queues_max\":\"100\",\"kernel.domainname\":\"x\"}");
+        r = parse_modified("linux.sysctl",
+                           "{\"net.ipv4.ip_forward\":\"1\",\"kernel.shmmax\":\"4096\"}", NULL, NULL,
+                           &s);
+        CHECK(r == 0 && s && s->sysctl && json_object_object_length(s->sysctl) == 2);
+        spec_free(s);
+
+        /* linux.timeOffsets: a new time namespace */
+        FAIL("linux.timeOffsets", "{\"monotonic\":{\"secs\":1}}",
+             "linux.timeOffsets needs a new time namespace");
+        FAIL2("linux.namespaces.6", "{\"type\":\"time\",\"path\":\"/proc/1/ns/time\"}",
+              "linux.timeOffsets", "{\"boottime\":{\"secs\":1}}",
+              "linux.timeOffsets needs a new time namespace");
+        FAIL2("linux.namespaces.6", "{\"type\":\"time\"}", "linux.timeOffsets",
+              "{\"boottime\":{\"secs\":\"1\"}}", "linux.timeOffsets.boottime.secs");
+        FAIL2("linux.namespaces.6", "{\"type\":\"time\"}", "linux.timeOffsets",
+              "{\"monotonic\":{\"nanosecs\":1000000000}}", "linux.timeOffsets.monotonic.nanosecs");
+        FAIL2("linux.namespaces.6", "{\"type\":\"time\"}", "linux.timeOffsets", "{\"boottime\":1}",
+              "linux.timeOffsets.boottime must be an object");
+        OK("linux.timeOffsets", "{}");
+        r = parse_modified("linux.namespaces.6", "{\"type\":\"time\"}", "linux.timeOffsets",
+                           "{\"boottime\":{\"secs\":86400},\"monotonic\":{\"secs\":-5,"
+                           "\"nanosecs\":7}}",
+                           &s);
+        CHECK(r == 0 && s);
+        if (s)
+                CHECK(s->time_boottime.set && s->time_boottime.secs == 86400 &&
+                      s->time_monotonic.set && s->time_monotonic.secs == -5 &&
+                      s->time_monotonic.nanosecs == 7);
+        spec_free(s);
+}
+
 int main(void)
 {
         log_set_sink(sink, NULL);
@@ -806,6 +953,7 @@ int main(void)
         test_load();
         test_ids();
         test_hooks();
+        test_fields();
 
         if (failures > 0) {
                 fprintf(stderr, "test-spec: %u check(s) failed\n", failures);
