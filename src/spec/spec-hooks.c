@@ -33,10 +33,9 @@ static int parse_hook(json_object *h, const char *path, struct spec_hook *ret)
                 return r;
         spec_json_log_unknown(h, path, known);
 
-        v = spec_json_get(h, "path");
+        v = spec_json_required(h, path, "path", p);
         if (!v)
-                return spec_error("%s.path is required", path);
-        spec_field(p, "%s.path", path);
+                return -EINVAL;
         r = spec_json_strdup(v, p, &ret->path);
         if (r < 0)
                 return r;

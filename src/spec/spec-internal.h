@@ -18,6 +18,10 @@
 #define SPEC_PATH_MAX 256
 /* Formats a field path into `buf` (SPEC_PATH_MAX bytes, truncating) and returns `buf`. */
 char *spec_field(char buf[static SPEC_PATH_MAX], const char *fmt, ...) _printf_(2, 3);
+/* The required member `key` of the object at `path`, with its own path ("path.key") in
+ * `field`; NULL, after an error naming it, when it is missing (callers return -EINVAL). */
+json_object *spec_json_required(json_object *o, const char *path, const char *key,
+                                char field[static SPEC_PATH_MAX]);
 
 /* Returns obj[key], or NULL when the key is absent or its value is JSON null. */
 json_object *spec_json_get(json_object *obj, const char *key);

@@ -50,10 +50,9 @@ static int parse_namespace(json_object *o, const char *path, struct spec_namespa
                 return r;
         spec_json_log_unknown(o, path, known);
 
-        v = spec_json_get(o, "type");
+        v = spec_json_required(o, path, "type", p);
         if (!v)
-                return spec_error("%s.type is required", path);
-        spec_field(p, "%s.type", path);
+                return -EINVAL;
         r = spec_json_string(v, p, &type);
         if (r < 0)
                 return r;

@@ -86,10 +86,9 @@ static int parse_mount(json_object *m, const char *path, const char *bundle, str
                 return r;
         spec_json_log_unknown(m, path, known);
 
-        v = spec_json_get(m, "destination");
+        v = spec_json_required(m, path, "destination", p);
         if (!v)
-                return spec_error("%s.destination is required", path);
-        spec_field(p, "%s.destination", path);
+                return -EINVAL;
         r = spec_json_strdup(v, p, &ret->destination);
         if (r < 0)
                 return r;

@@ -185,10 +185,9 @@ static int parse_rlimit(json_object *o, const char *path, struct spec_rlimit *re
                 return r;
         spec_json_log_unknown(o, path, known);
 
-        v = spec_json_get(o, "type");
+        v = spec_json_required(o, path, "type", p);
         if (!v)
-                return spec_error("%s.type is required", path);
-        spec_field(p, "%s.type", path);
+                return -EINVAL;
         r = spec_json_string(v, p, &type);
         if (r < 0)
                 return r;
@@ -201,18 +200,16 @@ static int parse_rlimit(json_object *o, const char *path, struct spec_rlimit *re
         if (ret->resource < 0)
                 return spec_error("%s: unknown rlimit \"%s\"", p, type);
 
-        v = spec_json_get(o, "soft");
+        v = spec_json_required(o, path, "soft", p);
         if (!v)
-                return spec_error("%s.soft is required", path);
-        spec_field(p, "%s.soft", path);
+                return -EINVAL;
         r = spec_json_uint64(v, p, UINT64_MAX, &ret->soft);
         if (r < 0)
                 return r;
 
-        v = spec_json_get(o, "hard");
+        v = spec_json_required(o, path, "hard", p);
         if (!v)
-                return spec_error("%s.hard is required", path);
-        spec_field(p, "%s.hard", path);
+                return -EINVAL;
         r = spec_json_uint64(v, p, UINT64_MAX, &ret->hard);
         if (r < 0)
                 return r;

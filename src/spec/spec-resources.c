@@ -545,10 +545,9 @@ static int parse_devices(json_object *a, struct spec_resources *res)
                 if (r < 0)
                         return r;
                 spec_json_log_unknown(o, p, known);
-                v = spec_json_get(o, "allow");
+                v = spec_json_required(o, p, "allow", q);
                 if (!v)
-                        return spec_error("%s.allow is required", p);
-                spec_field(q, "%s.allow", p);
+                        return -EINVAL;
                 r = spec_json_bool(v, q, &allow);
                 if (r < 0)
                         return r;

@@ -181,19 +181,17 @@ static int parse_arg(json_object *o, const char *path, struct spec_seccomp_arg *
                 return r;
         spec_json_log_unknown(o, path, known);
 
-        v = spec_json_get(o, "index");
+        v = spec_json_required(o, path, "index", p);
         if (!v)
-                return spec_error("%s.index is required", path);
-        spec_field(p, "%s.index", path);
+                return -EINVAL;
         r = spec_json_uint64(v, p, SECCOMP_MAX_ARGS - 1, &u);
         if (r < 0)
                 return r;
         ret->index = (unsigned)u;
 
-        v = spec_json_get(o, "value");
+        v = spec_json_required(o, path, "value", p);
         if (!v)
-                return spec_error("%s.value is required", path);
-        spec_field(p, "%s.value", path);
+                return -EINVAL;
         r = spec_json_uint64(v, p, UINT64_MAX, &ret->value);
         if (r < 0)
                 return r;
@@ -206,10 +204,9 @@ static int parse_arg(json_object *o, const char *path, struct spec_seccomp_arg *
                         return r;
         }
 
-        v = spec_json_get(o, "op");
+        v = spec_json_required(o, path, "op", p);
         if (!v)
-                return spec_error("%s.op is required", path);
-        spec_field(p, "%s.op", path);
+                return -EINVAL;
         r = spec_json_string(v, p, &op);
         if (r < 0)
                 return r;
@@ -241,20 +238,18 @@ static int parse_syscall(json_object *o, const char *path, struct spec_seccomp_s
                 return r;
         spec_json_log_unknown(o, path, known);
 
-        v = spec_json_get(o, "names");
+        v = spec_json_required(o, path, "names", p);
         if (!v)
-                return spec_error("%s.names is required", path);
-        spec_field(p, "%s.names", path);
+                return -EINVAL;
         r = spec_json_strv(v, p, &ret->names);
         if (r < 0)
                 return r;
         if (!ret->names[0])
                 return spec_error("%s must not be empty", p);
 
-        v = spec_json_get(o, "action");
+        v = spec_json_required(o, path, "action", p);
         if (!v)
-                return spec_error("%s.action is required", path);
-        spec_field(p, "%s.action", path);
+                return -EINVAL;
         r = spec_json_string(v, p, &action);
         if (r < 0)
                 return r;

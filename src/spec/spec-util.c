@@ -68,6 +68,18 @@ void spec_json_log_unknown(json_object *obj, const char *prefix, const char *con
         }
 }
 
+json_object *spec_json_required(json_object *o, const char *path, const char *key,
+                                char field[static SPEC_PATH_MAX])
+{
+        json_object *v = spec_json_get(o, key);
+        if (!v) {
+                (void)spec_error("%s.%s is required", path, key);
+                return NULL;
+        }
+        spec_field(field, "%s.%s", path, key);
+        return v;
+}
+
 int spec_json_object(json_object *v, const char *path)
 {
         assert(path);
