@@ -56,10 +56,9 @@ static int parse_scheduler(json_object *o, struct spec_process *p)
         uint64_t u;
         int r;
 
-        r = spec_json_object(o, "process.scheduler");
+        r = spec_json_known_object(o, "process.scheduler", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, "process.scheduler", known);
 
         v = spec_json_get(o, "policy");
         if (!v)
@@ -148,10 +147,9 @@ static int parse_io_priority(json_object *o, struct spec_process *p)
         int64_t i = 0;
         int r;
 
-        r = spec_json_object(o, "process.ioPriority");
+        r = spec_json_known_object(o, "process.ioPriority", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, "process.ioPriority", known);
 
         v = spec_json_get(o, "class");
         if (!v)
@@ -208,10 +206,9 @@ static int parse_exec_cpu_affinity(json_object *o, struct spec_process *p)
         json_object *v;
         int r;
 
-        r = spec_json_object(o, "process.execCPUAffinity");
+        r = spec_json_known_object(o, "process.execCPUAffinity", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, "process.execCPUAffinity", known);
 
         /* crunit's process is exec'd once, in its cgroup: "final" is what it runs with. */
         v = spec_json_get(o, "final");
@@ -269,10 +266,9 @@ static int parse_personality(json_object *o, struct spec *s)
         json_object *v;
         int r;
 
-        r = spec_json_object(o, "linux.personality");
+        r = spec_json_known_object(o, "linux.personality", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, "linux.personality", known);
 
         v = spec_json_get(o, "domain");
         if (!v)
@@ -393,10 +389,9 @@ static int parse_time_offset(json_object *o, const char *path, struct spec_time_
         int64_t i;
         int r;
 
-        r = spec_json_object(o, path);
+        r = spec_json_known_object(o, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, path, known);
         v = spec_json_get(o, "secs");
         if (v) {
                 spec_field(p, "%s.secs", path);
@@ -424,10 +419,9 @@ static int parse_time_offsets(json_object *o, struct spec *s)
         json_object *v;
         int r;
 
-        r = spec_json_object(o, "linux.timeOffsets");
+        r = spec_json_known_object(o, "linux.timeOffsets", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, "linux.timeOffsets", known);
         v = spec_json_get(o, "monotonic");
         if (v) {
                 r = parse_time_offset(v, "linux.timeOffsets.monotonic", &s->time_monotonic);

@@ -28,10 +28,9 @@ static int parse_hook(json_object *h, const char *path, struct spec_hook *ret)
         json_object *v;
         int r;
 
-        r = spec_json_object(h, path);
+        r = spec_json_known_object(h, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(h, path, known);
 
         v = spec_json_required(h, path, "path", p);
         if (!v)
@@ -83,10 +82,9 @@ int spec_parse_hooks(json_object *hooks, struct spec_hooks *ret)
         *ret = (struct spec_hooks){};
         if (!hooks)
                 return 0;
-        r = spec_json_object(hooks, "hooks");
+        r = spec_json_known_object(hooks, "hooks", hook_kinds);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(hooks, "hooks", hook_kinds);
 
         for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++) {
                 json_object *v = spec_json_get(hooks, hook_kinds[k]);

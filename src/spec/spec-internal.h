@@ -30,6 +30,9 @@ bool spec_json_is_empty(json_object *v);
 /* Logs (debug) every key of `obj` not in the NULL-terminated `known` list. `prefix` is the
  * field path of `obj` ("" for the top level). */
 void spec_json_log_unknown(json_object *obj, const char *prefix, const char *const *known);
+/* An object at `path` whose members are `known` (NULL-terminated): a non-object is an error,
+ * members the runtime-spec does not define are logged at debug level and ignored. */
+int spec_json_known_object(json_object *o, const char *path, const char *const known[]);
 
 /* Type-checked accessors for a value `v` (not NULL) found at field path `path`. They log the
  * error and return -EINVAL on a type or range mismatch. */

@@ -45,10 +45,9 @@ static int parse_namespace(json_object *o, const char *path, struct spec_namespa
         json_object *v;
         int r;
 
-        r = spec_json_object(o, path);
+        r = spec_json_known_object(o, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, path, known);
 
         v = spec_json_required(o, path, "type", p);
         if (!v)
@@ -128,10 +127,9 @@ static int parse_mappings(json_object *a, const char *path, struct spec_id_mappi
                 char p[SPEC_PATH_MAX], q[SPEC_PATH_MAX];
 
                 spec_field(p, "%s[%zu]", path, i);
-                r = spec_json_object(o, p);
+                r = spec_json_known_object(o, p, known);
                 if (r < 0)
                         return r;
-                spec_json_log_unknown(o, p, known);
 
                 for (size_t k = 0; k < ARRAY_SIZE(fields); k++) {
                         json_object *v = spec_json_get(o, fields[k]);
@@ -211,10 +209,9 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s)
 
         assert(s);
 
-        r = spec_json_object(linux_obj, "linux");
+        r = spec_json_known_object(linux_obj, "linux", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(linux_obj, "linux", known);
 
         v = spec_json_get(linux_obj, "namespaces");
         if (v) {

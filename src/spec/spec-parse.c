@@ -46,10 +46,9 @@ static int parse_root(json_object *root, struct spec *s)
 
         if (!root)
                 return spec_error("root.path is required");
-        r = spec_json_object(root, "root");
+        r = spec_json_known_object(root, "root", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(root, "root", known);
 
         v = spec_json_get(root, "path");
         if (!v)
@@ -81,10 +80,9 @@ static int parse_mount(json_object *m, const char *path, const char *bundle, str
         json_object *v;
         int r;
 
-        r = spec_json_object(m, path);
+        r = spec_json_known_object(m, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(m, path, known);
 
         v = spec_json_required(m, path, "destination", p);
         if (!v)

@@ -27,10 +27,9 @@ static int parse_console_size(json_object *cs, struct spec_process *p)
         json_object *v;
         int r;
 
-        r = spec_json_object(cs, "process.consoleSize");
+        r = spec_json_known_object(cs, "process.consoleSize", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(cs, "process.consoleSize", known);
 
         /* struct winsize holds unsigned shorts. */
         v = spec_json_get(cs, "height");
@@ -59,10 +58,9 @@ static int parse_user(json_object *user, struct spec_process *p)
         json_object *v;
         int r;
 
-        r = spec_json_object(user, "process.user");
+        r = spec_json_known_object(user, "process.user", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(user, "process.user", known);
 
         v = spec_json_get(user, "uid");
         if (v) {
@@ -153,10 +151,9 @@ static int parse_capabilities(json_object *caps, struct spec_process *p)
                               &p->caps.permitted, &p->caps.ambient};
         int r;
 
-        r = spec_json_object(caps, "process.capabilities");
+        r = spec_json_known_object(caps, "process.capabilities", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(caps, "process.capabilities", known);
 
         for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
                 json_object *v = spec_json_get(caps, known[i]);
@@ -180,10 +177,9 @@ static int parse_rlimit(json_object *o, const char *path, struct spec_rlimit *re
         json_object *v;
         int r;
 
-        r = spec_json_object(o, path);
+        r = spec_json_known_object(o, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, path, known);
 
         v = spec_json_required(o, path, "type", p);
         if (!v)
@@ -286,10 +282,9 @@ int spec_parse_process(json_object *process, struct spec_process *p)
 
         assert(p);
 
-        r = spec_json_object(process, "process");
+        r = spec_json_known_object(process, "process", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(process, "process", known);
 
         v = spec_json_get(process, "terminal");
         if (v) {

@@ -172,10 +172,9 @@ static int parse_memory(json_object *o, struct spec_resources *res)
         bool has_limit, has_reservation, has_swap;
         int r;
 
-        r = spec_json_object(o, path);
+        r = spec_json_known_object(o, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, path, known);
         r = refuse_set(o, path, refused, false);
         if (r < 0)
                 return r;
@@ -239,10 +238,9 @@ static int parse_cpu(json_object *o, struct spec_resources *res)
         json_object *v;
         int r;
 
-        r = spec_json_object(o, path);
+        r = spec_json_known_object(o, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, path, known);
         r = refuse_set(o, path, refused, false);
         if (r < 0)
                 return r;
@@ -430,10 +428,9 @@ static int parse_block_io(json_object *o, struct spec_resources *res)
         bool has_weight;
         int r;
 
-        r = spec_json_object(o, path);
+        r = spec_json_known_object(o, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, path, known);
         r = refuse_set(o, path, refused, false);
         if (r < 0)
                 return r;
@@ -541,10 +538,9 @@ static int parse_devices(json_object *a, struct spec_resources *res)
                 json_object *v;
 
                 spec_field(p, "%s[%zu]", path, i);
-                r = spec_json_object(o, p);
+                r = spec_json_known_object(o, p, known);
                 if (r < 0)
                         return r;
-                spec_json_log_unknown(o, p, known);
                 v = spec_json_required(o, p, "allow", q);
                 if (!v)
                         return -EINVAL;
@@ -703,10 +699,9 @@ int spec_parse_resources(json_object *v, struct spec_resources **ret)
         *ret = NULL;
         if (spec_json_is_empty(v))
                 return 0;
-        r = spec_json_object(v, "linux.resources");
+        r = spec_json_known_object(v, "linux.resources", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(v, "linux.resources", known);
 
         for (const char *const *k = refused; *k; k++)
                 if (!spec_json_is_empty(spec_json_get(v, *k)))

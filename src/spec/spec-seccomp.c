@@ -176,10 +176,9 @@ static int parse_arg(json_object *o, const char *path, struct spec_seccomp_arg *
         json_object *v;
         int r;
 
-        r = spec_json_object(o, path);
+        r = spec_json_known_object(o, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, path, known);
 
         v = spec_json_required(o, path, "index", p);
         if (!v)
@@ -233,10 +232,9 @@ static int parse_syscall(json_object *o, const char *path, struct spec_seccomp_s
         json_object *v;
         int r;
 
-        r = spec_json_object(o, path);
+        r = spec_json_known_object(o, path, known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(o, path, known);
 
         v = spec_json_required(o, path, "names", p);
         if (!v)
@@ -314,10 +312,9 @@ int spec_parse_seccomp(json_object *seccomp, struct spec *s)
 
         assert(s);
 
-        r = spec_json_object(seccomp, "linux.seccomp");
+        r = spec_json_known_object(seccomp, "linux.seccomp", known);
         if (r < 0)
                 return r;
-        spec_json_log_unknown(seccomp, "linux.seccomp", known);
 
         v = spec_json_get(seccomp, "defaultAction");
         if (v) {

@@ -330,3 +330,12 @@ int spec_path_absolute(const char *path, char **ret)
                 return negative_errno();
         return spec_path_join(cwd, path, ret);
 }
+
+int spec_json_known_object(json_object *o, const char *path, const char *const known[])
+{
+        int r = spec_json_object(o, path);
+        if (r < 0)
+                return r;
+        spec_json_log_unknown(o, path, known);
+        return 0;
+}
