@@ -5,11 +5,19 @@ set -euo pipefail
 packages=(
 	# build
 	meson ninja-build pkg-config gcc clang-format
+	# the libFuzzer target (tests/fuzz)
+	clang libclang-rt-14-dev
 	libsystemd-dev libseccomp-dev libcap-dev libjson-c-dev libmount-dev
 	# integration tests: a real systemd in a sandbox, a busybox image, bats
-	systemd dbus dbus-user-session util-linux busybox-static bats uidmap iproute2 python3 procps jq file coreutils
+	systemd systemd-container dbus dbus-user-session util-linux busybox-static bats uidmap iproute2 python3 procps jq file coreutils
+	strace libcap2-bin # security.bats
+	libc6-dev # notify.bats builds a static sd_notify helper (gcc -static)
+	# podman with crunit as its runtime (tests/integration/podman.bats)
+	podman conmon catatonit
 	# benchmark: runc side by side, peak RSS
 	runc time
+	# the cgroup v2 controller tests in a VM (tests/integration/vm.sh)
+	qemu-system-x86 linux-image-amd64 cpio
 )
 missing=()
 for p in "${packages[@]}"; do

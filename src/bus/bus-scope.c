@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <time.h>
 
+#include "bus-annotations.h"
 #include "bus.h"
 #include "shared/log.h"
 #include "shared/proc-util.h"
@@ -134,6 +135,8 @@ static int append_scope_properties(sd_bus_message *m, const struct scope_params 
         if (r < 0)
                 return r;
         r = bus_append_resources(m, p->resources, skip);
+        if (r >= 0)
+                r = bus_append_unit_properties(m, p->properties);
         if (r < 0)
                 return r;
         r = sd_bus_message_close_container(m);
@@ -185,6 +188,8 @@ int bus_start_scope(sd_bus *bus, const struct scope_params *p)
 
                 r = call_and_wait(bus, m, "start", p->unit, &error, &result);
                 if (r < 0 && sd_bus_error_is_set(&error)) {
+                        if ((r = unit_properties_explain_error(p->properties, &error, p->unit)) < 0)
+                                return r;
                         if (bus_resources_skip_unknown(&error, &skip))
                                 continue;
                         if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists") &&

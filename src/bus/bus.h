@@ -31,6 +31,8 @@ struct scope_params {
         pid_t pid;               /* the process to move into the scope */
         /* linux.resources (bus-resources.c); NULL: none */
         const struct spec_resources *resources;
+        /* org.systemd.property.* annotations (bus-annotations.h), set after the others; NULL */
+        const struct unit_properties *properties;
 };
 
 /* bus-resources.c: appends the cgroup properties for `res` (may be NULL) to an open a(sv)

@@ -33,6 +33,10 @@ int verb_pause(int argc, char *argv[]);
 int verb_resume(int argc, char *argv[]);
 int verb_ps(int argc, char *argv[]);
 int verb_update(int argc, char *argv[]);
+int verb_logs(int argc, char *argv[]);   /* verb-logs.c */
+int verb_events(int argc, char *argv[]); /* verb-events.c */
+int verb_features(int argc, char *argv[]);
+int verb_exec(int argc, char *argv[]); /* verb-exec.c */
 
 /* Usage errors: logs "<verb>: <message>" plus a hint and returns -EINVAL. */
 int usage_error(const char *verb, const char *fmt, ...) _printf_(2, 3);

@@ -10,6 +10,7 @@
 
 #include "container.h"
 #include "hooks.h"
+#include "journal-stdio.h"
 #include "linux.h"
 #include "seccomp.h"
 #include "shared/log.h"
@@ -72,6 +73,8 @@ static int setup_container(struct setup_ctx *c, char **ret_path)
                 return r;
         if ((r = dev_setup(c)) < 0)
                 return r;
+        if ((r = devices_create(c)) < 0)
+                return r;
         if (c->spec->process.terminal && (r = terminal_setup(c)) < 0)
                 return r;
         if ((r = sysctl_apply(c)) < 0) /* /proc/sys is still writable */
@@ -98,6 +101,10 @@ static _noreturn_ void stage2(struct setup_ctx *c)
         _cleanup_close_ int hook_state_fd = -1; /* startContainer hooks' stdin, with ACK */
 
         (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* A session of its own, as runc's init: the caller's session ending (its terminal
+         * hanging up) must not send the container SIGHUP. */
+        if (setsid() < 0)
+                log_debug_errno(errno, "setsid");
         if (setup_container(c, &path) < 0)
                 _exit(1);
 
@@ -107,6 +114,11 @@ static _noreturn_ void stage2(struct setup_ctx *c)
         if (sync_send(c->sync_fd, SYNC_READY, 0, NULL, c->pty_master) < 0)
                 _exit(1);
         c->pty_master = safe_close(c->pty_master);
+        if (c->spec->seccomp && c->spec->seccomp->uses_notify) {
+                if (sync_expect(c->sync_fd, SYNC_SECCOMP_LISTENER, &m, &c->seccomp_listener) < 0)
+                        _exit(1);
+                c->host_pid = m.value;
+        }
         if (sync_expect(c->sync_fd, SYNC_ACK, &m, &hook_state_fd) < 0)
                 _exit(1);
         log_set_sink(NULL, NULL); /* from here on, errors go to the container's stderr */
@@ -154,6 +166,11 @@ _noreturn_ void container_init_main(struct setup_ctx *c)
         (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
         log_set_sink(sink_to_parent, c);
         if (sync_expect(c->sync_fd, SYNC_GO, &m, NULL) < 0)
+                _exit(1);
+        if (close_inherited_fds(3 + c->preserve_fds) < 0)
+                _exit(1);
+        /* in the scope now: so is the journal forwarder */
+        if (c->journal_stdio && journal_stdio_start(c) < 0)
                 _exit(1);
         if (ns_enter(c) < 0)
                 _exit(1);

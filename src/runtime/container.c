@@ -13,13 +13,21 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "bus/bus-annotations.h"
 #include "bus/bus.h"
 #include "bus/unit-name.h"
 #include "cli.h"
 #include "config.h"
+#include "container-machine.h"
+#include "exec.h"
 #include "hooks.h"
+#include "intelrdt.h"
+#include "journal-stdio.h"
 #include "linux.h"
+#include "notify.h"
 #include "seccomp.h"
+#include "seccomp-notify.h"
+#include "mount-attr.h"
 #include "shared/fs-util.h"
 #include "shared/log.h"
 #include "shared/proc-util.h"
@@ -51,6 +59,7 @@ void container_free(struct container *c)
         safe_close(c->dirfd);
         safe_close(c->pidfd);
         safe_close(c->pty_master);
+        notify_free(c->notify);
         container_state_free(c->state);
         free(c);
 }
@@ -75,6 +84,7 @@ static int check_id(const char *id)
                 return log_error("invalid container id \"%s\": it must match "
                                  "[a-zA-Z0-9_+-][a-zA-Z0-9_+.-]* and be at most 128 bytes",
                                  id);
+        log_set_container_id(id); /* --log journald: CONTAINER_ID= (argv outlives us) */
         return 0;
 }
 
@@ -168,6 +178,9 @@ static int drive_setup(int sock, pid_t stage1, const struct spec *s, pid_t *ret_
                         r = ns_write_id_maps(stage1, s, arg_globals.rootless);
                         if (r < 0)
                                 return r;
+                        r = idmap_mounts_send(sock, stage1, s);
+                        if (r < 0)
+                                return r;
                         r = sync_send(sock, SYNC_USERNS_MAPPED, 0, NULL, -1);
                         if (r < 0)
                                 return log_error_errno(r, "lost the container's setup process");
@@ -245,6 +258,17 @@ int container_create(const struct create_opts *o, struct container **ret)
                 return r;
         if ((r = validate_for_create(s, o)) < 0)
                 return r;
+        _cleanup_close_ int rdt_fd = -1; /* linux.intelRdt: the resctrl root */
+        if (s->intel_rdt && ((r = intelrdt_open_root(&rdt_fd)) < 0 ||
+                             (r = intelrdt_check(rdt_fd, s->intel_rdt)) < 0))
+                return r;
+        /* org.systemd.property.* annotations: scope properties */
+        _cleanup_(unit_properties_done) struct unit_properties unit_props = {};
+        if ((r = unit_properties_from_annotations(s->annotations, &unit_props)) < 0)
+                return r;
+        bool journal_stdio = false;
+        if ((r = stdio_resolve(o->stdio, o->stdio_given, s, o->foreground, &journal_stdio)) < 0)
+                return r;
         if ((r = container_unit_names(s->cgroups_path, o->id, &slice, &unit)) < 0)
                 return r;
         if (!(c = container_new(o->id)))
@@ -257,6 +281,17 @@ int container_create(const struct create_opts *o, struct container **ret)
         /* From here on, a failure must leave nothing behind. */
         if ((r = connect_for_scope(&bus, &bus_kind)) < 0)
                 goto fail;
+        bool keep_unit = keep_unit_wanted(s, o->keep_unit);
+        if (keep_unit && !bus) {
+                r = log_error("--keep-unit: no service manager to talk to");
+                goto fail;
+        }
+        if (keep_unit) {
+                free(unit);
+                unit = NULL;
+                if ((r = keep_unit_own_service(bus_kind == BUS_USER, &unit)) < 0)
+                        goto fail;
+        }
         if (!bus && s->resources)
                 log_warning("linux.resources is not applied: the container has no scope");
         if (!(c->state = calloc(1, sizeof *c->state)) || !(c->state->id = strdup(o->id)) ||
@@ -271,7 +306,11 @@ int container_create(const struct create_opts *o, struct container **ret)
         c->state->bus = bus_kind;
         c->state->annotations = s->annotations ? json_object_get(s->annotations) : NULL;
         c->state->hooks = s->hooks_json ? json_object_get(s->hooks_json) : NULL;
-        if ((r = state_save(c->dirfd, c->state)) < 0)
+        c->state->keep_unit = keep_unit;
+        if ((r = notify_setup_spec(s, c->dirfd, c->state)) < 0)
+                goto fail;
+        if ((r = state_save(c->dirfd, c->state)) < 0 ||
+            (r = state_save_config(c->dirfd, s)) < 0) /* for exec (exec.h) */
                 goto fail;
 
         if (mkfifoat(c->dirfd, EXEC_FIFO, 0600) < 0) {
@@ -292,6 +331,7 @@ int container_create(const struct create_opts *o, struct container **ret)
         if ((r = syscall_filter_prepare_cached(s, c->rootfd, &seccomp_filter)) < 0)
                 goto fail;
 
+        int nlisten = listen_fds_count();
         stage1 = fork();
         if (stage1 < 0) {
                 r = log_error_errno(errno, "fork");
@@ -303,12 +343,15 @@ int container_create(const struct create_opts *o, struct container **ret)
                     .id = o->id,
                     .sync_fd = sock_child,
                     .fifo_fd = fifo,
-                    .preserve_fds = o->preserve_fds,
+                    .preserve_fds = nlisten + o->preserve_fds,
+                    .listen_fds = nlisten, /* socket activation (exec.h) */
                     .no_pivot = o->no_pivot,
                     .rootfd = -1,
                     .pty_master = -1,
                     .pty_slave = -1,
                     .seccomp_filter = seccomp_filter,
+                    .journal_stdio = journal_stdio,
+                    .seccomp_listener = -1,
                 };
                 /* The state directory's fd carries our flock: the init must not hold it. */
                 safe_close(sock_parent);
@@ -320,7 +363,11 @@ int container_create(const struct create_opts *o, struct container **ret)
         sock_child = safe_close(sock_child);
 
         /* The scope exists, holding stage 1, before any container code runs. */
-        if (bus) {
+        /* keep-unit: no scope; the service crunit runs in gets the resources */
+        if (bus && keep_unit && s->resources &&
+            (r = bus_set_unit_resources(bus, unit, s->resources)) < 0)
+                goto fail;
+        if (bus && !keep_unit) {
                 _cleanup_free_ char *description = NULL;
                 if (asprintf(&description, "crunit container %s", o->id) < 0) {
                         r = log_error_errno(ENOMEM, "create");
@@ -329,12 +376,25 @@ int container_create(const struct create_opts *o, struct container **ret)
                 struct scope_params sp_ = {
                     .unit = unit, .slice = slice, .description = description, .pid = stage1};
                 sp_.resources = s->resources;
+                sp_.properties = &unit_props;
                 uint64_t t0 = now_usec();
                 r = bus_start_scope(bus, &sp_);
                 if (r < 0)
                         goto fail;
                 scope_started = true;
                 log_debug("%s started in %.1f ms", unit, (double)(now_usec() - t0) / 1000.0);
+        }
+        if (s->intel_rdt) { /* stage 1 joins the group first: all the container inherits it */
+                const char *g = intelrdt_group_name(s->intel_rdt, o->id);
+                bool created;
+                if ((r = intelrdt_apply(rdt_fd, s->intel_rdt, g, stage1, &created)) < 0)
+                        goto fail;
+                c->state->rdt_group_shared = s->intel_rdt->clos_id != NULL;
+                if (created && !(c->state->rdt_group = strdup(g))) {
+                        (void)intelrdt_remove(rdt_fd, g, c->state->rdt_group_shared);
+                        r = log_error_errno(ENOMEM, "create");
+                        goto fail;
+                }
         }
         if ((r = sync_send(sock_parent, SYNC_GO, 0, NULL, -1)) < 0) {
                 r = log_error_errno(r, "the container's setup process died");
@@ -357,6 +417,8 @@ int container_create(const struct create_opts *o, struct container **ret)
         c->state->pid = pid;
         if ((r = state_save(c->dirfd, c->state)) < 0)
                 goto fail;
+        if ((r = container_register_machine(c, scope_started)) < 0) /* machinectl list */
+                goto fail;
         if (o->pid_file && (r = write_pid_file(o->pid_file, pid)) < 0)
                 goto fail;
         if (c->pty_master >= 0 && o->console_socket) {
@@ -367,6 +429,9 @@ int container_create(const struct create_opts *o, struct container **ret)
         }
         if (hooks_have(&s->hooks, SPEC_HOOK_START_CONTAINER) &&
             (r = hooks_state_fd(c->state, "created", &hook_state_fd)) < 0)
+                goto fail;
+        if (s->seccomp && s->seccomp->uses_notify &&
+            (r = seccomp_listener_handover(sock_parent, s->seccomp->listener_path, pid)) < 0)
                 goto fail;
         if ((r = sync_send(sock_parent, SYNC_ACK, 0, NULL, hook_state_fd)) < 0) {
                 r = log_error_errno(r, "the container's init died");
@@ -386,6 +451,8 @@ fail:
         }
         if (scope_started)
                 (void)bus_stop_unit(bus, unit);
+        if (c->state && c->state->rdt_group)
+                (void)intelrdt_remove(rdt_fd, c->state->rdt_group, c->state->rdt_group_shared);
         if (o->pid_file && c->state && c->state->pid)
                 (void)unlink(o->pid_file);
         (void)state_dir_remove(c->rootfd, o->id);
@@ -576,8 +643,11 @@ int container_delete(struct container *c, bool force)
         }
         if (c->pid > 0) /* ours (foreground run): reap it */
                 (void)waitpid(c->pid, NULL, WNOHANG);
-        if (c->state->unit) {
+        if (c->state->unit && !c->state->keep_unit) { /* keep-unit: the service is not ours */
                 _cleanup_bus_ sd_bus *bus = NULL;
+                /* machinectl list: gone now, not a moment later. Before the stop: machined,
+                 * busy with the scope going away right after it, answers several ms later. */
+                container_machine_forget(c);
                 uint64_t t0 = now_usec();
                 int r = connect_for_unit(c, &bus);
                 if (r < 0)
@@ -587,6 +657,8 @@ int container_delete(struct container *c, bool force)
                 log_debug("%s stopped in %.1f ms", c->state->unit,
                           (double)(now_usec() - t0) / 1000.0);
         }
+        if (c->state->rdt_group) /* linux.intelRdt: the resctrl group crunit created */
+                intelrdt_delete_group(c->state->rdt_group, c->state->rdt_group_shared);
         if (c->state->hooks) {
                 struct spec_hooks h;
                 _cleanup_close_ int state_fd = -1;

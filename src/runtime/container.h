@@ -17,6 +17,9 @@ struct create_opts {
         bool no_pivot;
         int preserve_fds;
         bool foreground; /* `run` attached to this terminal: keep the pty master for a proxy */
+        int stdio;       /* --stdio: enum stdio_mode (journal-stdio.h), STDIO_AUTO if not given */
+        bool stdio_given;
+        bool keep_unit; /* --keep-unit: stay in the service crunit runs in (notify.h) */
 };
 
 struct container {
@@ -29,6 +32,7 @@ struct container {
         int pty_master; /* terminal for a foreground run, or -1 */
         /* container_start(): a startContainer hook failed, the init is gone */
         bool start_failed;
+        struct notify *notify; /* NOTIFY_SOCKET passthrough (notify.h), or NULL */
 };
 
 void container_free(struct container *c);

@@ -73,7 +73,9 @@ static int open_sysctl(int procfd, const char *name)
         char path[PATH_MAX];
         struct open_how how = {
             .flags = O_WRONLY | O_CLOEXEC,
-            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+            /* NO_XDEV: the file is the proc mount's own, nothing mounted over it */
+            .resolve =
+                RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
         };
         int fd;
 
@@ -96,7 +98,7 @@ int sysctl_apply(struct setup_ctx *c)
 
         if (!c->spec->sysctl)
                 return 0;
-        procfd = open_in_root(c->rootfd, "/proc", O_PATH | O_DIRECTORY, 0);
+        procfd = open_in_root_nofollow(c->rootfd, "/proc", O_PATH | O_DIRECTORY, 0);
         if (procfd < 0)
                 return log_error_errno(procfd, "linux.sysctl: cannot open the container's /proc");
         if (fstatfs(procfd, &sfs) < 0)

@@ -11,6 +11,7 @@
 #include <sys/vfs.h>
 
 #include "linux.h"
+#include "mount-attr.h"
 #include "shared/fs-util.h"
 #include "shared/log.h"
 
@@ -20,19 +21,10 @@ struct mount_opts {
         unsigned long flags;       /* MS_RDONLY, MS_NOSUID, … */
         unsigned long propagation; /* MS_PRIVATE|MS_REC, … or 0 */
         bool bind;
-        bool recursive; /* rbind */
-        char *data;     /* filesystem options, "mode=755,size=65536k" */
-};
-
-/* OCI options that are not kernel mount flags and that crunit does not implement yet. They
- * would otherwise reach the kernel as filesystem options and fail obscurely. */
-static const char *const unsupported_options[] = {
-    "rro",          "rrw",        "rnosuid",      "rsuid",
-    "rnodev",       "rdev",       "rnoexec",      "rexec",
-    "rnodiratime",  "rdiratime",  "rrelatime",    "rnorelatime",
-    "rnoatime",     "ratime",     "rstrictatime", "rnostrictatime",
-    "rnosymfollow", "rsymfollow", "idmap",        "ridmap",
-    "tmpcopyup",    NULL,
+        bool recursive;           /* rbind */
+        bool tmpcopyup;           /* tmpfs starting with a copy of the directory it covers */
+        char *data;               /* filesystem options, "mode=755,size=65536k" */
+        struct mount_rattr rattr; /* recursive attributes, idmap (mount-attr.h) */
 };
 
 static int parse_mount_options(const struct spec_mount *m, struct mount_opts *o)
@@ -42,9 +34,12 @@ static int parse_mount_options(const struct spec_mount *m, struct mount_opts *o)
         STRV_FOREACH(opt, m->options)
         {
                 _cleanup_free_ char *vfs = NULL, *fs = NULL;
-                if (strv_contains((char **)unsupported_options, *opt))
-                        return log_error("mount %s: option \"%s\" is not supported yet",
-                                         m->destination, *opt);
+                if (mount_attr_parse_option(*opt, &o->rattr) > 0)
+                        continue; /* "rro" …, "idmap": mount-attr.c */
+                if (streq(*opt, "tmpcopyup") || streq(*opt, "notmpcopyup")) {
+                        o->tmpcopyup = streq(*opt, "tmpcopyup");
+                        continue;
+                }
                 if (mnt_split_optstr(*opt, NULL, &vfs, &fs, 1, 0) < 0)
                         return log_error("mount %s: cannot parse option \"%s\"", m->destination,
                                          *opt);
@@ -70,6 +65,22 @@ static int parse_mount_options(const struct spec_mount *m, struct mount_opts *o)
                         mnt_optstr_get_flags(vfs, &o->flags, map); /* applies "rw", "suid" … */
         }
         return 0;
+}
+
+/* For `crunit features`: whether parse_mount_options() takes `opt` as an OCI mount option (a
+ * mount flag of libmount's Linux table, a propagation, bind/rbind, "defaults" or crunit's own)
+ * rather than passing it on as file system data. "remount" is no option for a new mount. */
+bool mount_option_supported(const char *opt)
+{
+        struct mount_rattr a = {};
+        if (mount_attr_parse_option(opt, &a) > 0)
+                return true;
+        if (streq(opt, "tmpcopyup") || streq(opt, "notmpcopyup") || streq(opt, "defaults"))
+                return true;
+        for (const struct libmnt_optmap *e = mnt_get_builtin_optmap(MNT_LINUX_MAP); e->name; e++)
+                if (streq(e->name, opt))
+                        return e->id != MS_REMOUNT;
+        return false;
 }
 
 /* For MS_REMOUNT|MS_BIND in a user namespace the kernel insists that the flags it locked
@@ -132,6 +143,29 @@ static int do_mount_at(int fd, const char *source, const char *type, unsigned lo
         return 0;
 }
 
+/* One hierarchy of a hybrid/legacy host's "cgroup" mount at `sub` (…/`name`). A user namespace
+ * may not mount a hierarchy of a cgroup namespace it does not own (podman --uidmap on a v1
+ * host: no cgroup namespace); then, as runc does, bind the container's own cgroup `cg` (from
+ * /proc/self/cgroup) of the host's hierarchy. */
+static int mount_cgroup_hierarchy(struct setup_ctx *c, int sub, const char *type,
+                                  unsigned long flags, const char *data, const char *name,
+                                  const char *cg, const char *dest)
+{
+        char p[FD_PATH_MAX];
+        if (mount("cgroup", fd_path(sub, p), type, flags, data) == 0)
+                return 0;
+        if (errno != EPERM || !c->in_userns)
+                return log_error_errno(errno, "cannot mount cgroup (%s) on %s/%s", type, dest,
+                                       name);
+        _cleanup_free_ char *src = NULL, *target = NULL;
+        if (asprintf(&src, "/sys/fs/cgroup/%s%.*s", name, (int)strcspn(cg, "\n"), cg) < 0 ||
+            asprintf(&target, "%s/%s", dest, name) < 0)
+                return -ENOMEM;
+        if (mount(src, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return log_error_errno(errno, "cannot bind %s on %s", src, target);
+        return remount_bind(c->rootfd, target, flags);
+}
+
 /* The "cgroup" mount type: on a unified host a cgroup2 mount; on hybrid/legacy hosts a tmpfs
  * with one mount per hierarchy this process is in (seen through the cgroup namespace). */
 static int mount_cgroup(struct setup_ctx *c, const struct spec_mount *m, const struct mount_opts *o,
@@ -184,7 +218,8 @@ static int mount_cgroup(struct setup_ctx *c, const struct spec_mount *m, const s
                     openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub < 0)
                         return log_error_errno(errno, "cannot open %s/%s", m->destination, name);
-                r = do_mount_at(sub, "cgroup", type, o->flags, data, m->destination);
+                r = mount_cgroup_hierarchy(c, sub, type, o->flags, data, name, end + 1,
+                                           m->destination);
                 if (r < 0)
                         return r;
                 /* co-mounted controllers ("cpu,cpuacct") are also reachable by each name */
@@ -208,8 +243,18 @@ static int mount_one(struct setup_ctx *c, const struct spec_mount *m)
         if (r < 0)
                 return r;
         bool bind = o.bind || streq_ptr(m->type, "bind");
+        if (o.tmpcopyup && (bind || !streq_ptr(m->type, "tmpfs"))) {
+                const char *what = bind ? "bind" : m->type ? m->type : "none";
+                return log_error("mount %s: tmpcopyup needs a tmpfs mount, not %s", m->destination,
+                                 what);
+        }
         bool leaf_is_file = false;
 
+        if (o.rattr.idmap && !bind)
+                return log_error("mount %s: idmap and ridmap are supported on bind mounts only",
+                                 m->destination);
+        if ((r = mount_check_destination(c->rootfd, m->destination)) < 0)
+                return r;
         if (bind) {
                 struct stat st;
                 if (!m->source)
@@ -225,8 +270,10 @@ static int mount_one(struct setup_ctx *c, const struct spec_mount *m)
                 return log_error_errno(destfd, "cannot create mount point %s", m->destination);
 
         if (bind) {
-                r = do_mount_at(destfd, m->source, NULL, MS_BIND | (o.recursive ? MS_REC : 0), NULL,
-                                m->destination);
+                r = o.rattr.idmap
+                        ? idmap_mount_attach(c, (size_t)(m - c->spec->mounts), destfd)
+                        : do_mount_at(destfd, m->source, NULL, MS_BIND | (o.recursive ? MS_REC : 0),
+                                      NULL, m->destination);
                 if (r >= 0 && (o.flags & ~MS_REC))
                         r = remount_bind(c->rootfd, m->destination, o.flags);
         } else if (streq_ptr(m->type, "cgroup"))
@@ -234,8 +281,15 @@ static int mount_one(struct setup_ctx *c, const struct spec_mount *m)
         else {
                 if (!m->type)
                         return log_error("mount %s: no type given", m->destination);
+                /* tmpcopyup: this fd keeps reaching the directory the tmpfs covers */
+                _cleanup_close_ int covered =
+                    o.tmpcopyup ? openat(destfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+                if (o.tmpcopyup && covered < 0)
+                        return log_error_errno(errno, "mount %s: tmpcopyup", m->destination);
                 char p[FD_PATH_MAX];
-                if (mount(m->source ? m->source : m->type, fd_path(destfd, p), m->type, o.flags,
+                /* a read-only tmpcopyup tmpfs is made read-only after the copy */
+                unsigned long flags = o.tmpcopyup ? o.flags & ~MS_RDONLY : o.flags;
+                if (mount(m->source ? m->source : m->type, fd_path(destfd, p), m->type, flags,
                           data) < 0) {
                         if (errno == EPERM && c->in_userns &&
                             (streq(m->type, "proc") || streq(m->type, "sysfs")))
@@ -253,7 +307,14 @@ static int mount_one(struct setup_ctx *c, const struct spec_mount *m)
                                                m->source ? m->source : "none", m->type,
                                                m->destination);
                 }
+                if (o.tmpcopyup) {
+                        r = mount_copyup(c, covered, m->destination);
+                        if (r >= 0 && (o.flags & MS_RDONLY))
+                                r = remount_bind(c->rootfd, m->destination, MS_RDONLY);
+                }
         }
+        if (r >= 0)
+                r = mount_attr_apply(c->rootfd, m->destination, &o.rattr);
         if (r >= 0 && o.propagation)
                 r = set_propagation(c->rootfd, m->destination, o.propagation);
         if (r >= 0 && streq(m->destination, "/dev"))
@@ -286,28 +347,46 @@ int mount_rootfs(struct setup_ctx *c)
 
 int mount_masked_readonly(struct setup_ctx *c)
 {
-        char p[FD_PATH_MAX];
+        char p[FD_PATH_MAX], np[FD_PATH_MAX];
+        /* What is mounted over masked files: the host's /dev/null, checked to be it (never the
+         * container's, CVE-2025-31133). The paths masked or made read-only are resolved in the
+         * rootfs without following any symlink: a mask must cover the path itself. */
+        _cleanup_close_ int null_fd = -1;
+        if (c->spec->masked_paths) {
+                null_fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (null_fd < 0 || !fd_is_char_device(null_fd, 1, 3))
+                        return log_error("maskedPaths: the host's /dev/null is not the null "
+                                         "device 1:3");
+                fd_path(null_fd, np);
+        }
         STRV_FOREACH(path, c->spec->masked_paths)
         {
-                _cleanup_close_ int fd = open_in_root(c->rootfd, *path, O_PATH, 0);
+                _cleanup_close_ int fd = open_in_root_nofollow(c->rootfd, *path, O_PATH, 0);
                 struct stat st;
                 if (fd == -ENOENT)
                         continue;
+                if (fd == -ELOOP)
+                        return log_error("maskedPaths: %s is a symlink or goes through one in "
+                                         "the rootfs: refusing to mask it",
+                                         *path);
                 if (fd < 0 || fstat(fd, &st) < 0)
                         return log_error_errno(fd < 0 ? fd : -errno, "maskedPaths: %s", *path);
-                int r =
-                    S_ISDIR(st.st_mode)
-                        ? mount("tmpfs", fd_path(fd, p), "tmpfs",
-                                MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555")
-                        : mount("/dev/null", fd_path(fd, p), NULL, MS_BIND, NULL);
+                int r = S_ISDIR(st.st_mode) ? mount("tmpfs", fd_path(fd, p), "tmpfs",
+                                                    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                                                    "size=0,mode=0555")
+                                            : mount(np, fd_path(fd, p), NULL, MS_BIND, NULL);
                 if (r < 0)
                         return log_error_errno(errno, "maskedPaths: cannot mask %s", *path);
         }
         STRV_FOREACH(path, c->spec->readonly_paths)
         {
-                _cleanup_close_ int fd = open_in_root(c->rootfd, *path, O_PATH, 0);
+                _cleanup_close_ int fd = open_in_root_nofollow(c->rootfd, *path, O_PATH, 0);
                 if (fd == -ENOENT)
                         continue;
+                if (fd == -ELOOP)
+                        return log_error("readonlyPaths: %s is a symlink or goes through one "
+                                         "in the rootfs: refusing to make it read-only",
+                                         *path);
                 if (fd < 0)
                         return log_error_errno(fd, "readonlyPaths: %s", *path);
                 if (mount(fd_path(fd, p), p, NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "linux.h"
+#include "mount-attr.h"
+#include "userns-map.h"
 #include "shared/fs-util.h"
 #include "shared/log.h"
 #include "sync.h"
@@ -127,10 +129,9 @@ int ns_enter(struct setup_ctx *c)
                 r = sync_send(c->sync_fd, SYNC_USERNS, 0, NULL, -1);
                 if (r < 0)
                         return log_error_errno(r, "lost the parent crunit");
-                struct sync_msg m;
-                r = sync_expect(c->sync_fd, SYNC_USERNS_MAPPED, &m, NULL);
+                r = idmap_mounts_receive(c); /* the idmap mounts' fds, then USERNS_MAPPED */
                 if (r < 0)
-                        return r == -ECANCELED ? r : log_error_errno(r, "lost the parent crunit");
+                        return r;
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return log_error_errno(errno, "cannot become root in the user namespace "
                                                       "(is container uid/gid 0 mapped?)");
@@ -170,21 +171,10 @@ static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *
 
 int ns_write_id_maps(pid_t pid, const struct spec *s, bool rootless)
 {
-        char path[64];
-        if (rootless) {
-                /* Without privileges the kernel lets us map exactly our own ids. Several ranges
-                 * need newuidmap/newgidmap. */
-                if (s->n_uid_mappings != 1 || s->uid_mappings[0].size != 1 ||
-                    s->uid_mappings[0].host_id != geteuid() || s->n_gid_mappings != 1 ||
-                    s->gid_mappings[0].size != 1 || s->gid_mappings[0].host_id != getegid())
-                        return log_error("rootless: only a mapping of your own uid %u and gid %u "
-                                         "(size 1) is supported yet",
-                                         (unsigned)geteuid(), (unsigned)getegid());
-                snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
-                int r = write_string_file(path, "deny");
-                if (r < 0 && r != -ENOENT)
-                        return log_error_errno(r, "cannot write setgroups");
-        }
+        /* Without privileges the kernel lets us map exactly our own ids; several ranges go
+         * through newuidmap/newgidmap (userns-map.c). */
+        if (rootless)
+                return userns_write_maps_rootless(pid, s);
         int r = write_map(pid, "uid_map", s->uid_mappings, s->n_uid_mappings);
         if (r < 0)
                 return r;

@@ -63,8 +63,9 @@ int process_prepare(struct setup_ctx *c, char **ret_path)
         const struct spec_process *p = &c->spec->process;
         char buf[32];
 
-        if (chdir(p->cwd) < 0)
-                return log_error_errno(errno, "process.cwd %s", p->cwd);
+        int r = chdir_in_root(p->cwd);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < p->n_rlimits; i++) {
                 struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
                 if (setrlimit(p->rlimits[i].resource, &rl) < 0)
@@ -75,9 +76,9 @@ int process_prepare(struct setup_ctx *c, char **ret_path)
         }
         if (p->has_oom_score_adj) {
                 snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-                int r = write_string_file("/proc/self/oom_score_adj", buf);
+                r = proc_self_write("oom_score_adj", buf);
                 if (r < 0)
-                        return log_error_errno(r, "cannot set oomScoreAdj to %d", p->oom_score_adj);
+                        return r;
         }
         int k = fields_apply_process(c);
         if (k < 0)
@@ -148,9 +149,36 @@ static int set_user(struct setup_ctx *c)
         return 0;
 }
 
+/* Socket activation: fds 3..3+N-1 (sd_listen_fds() made them O_CLOEXEC) stay open, and the
+ * environment says so: LISTEN_FDS=N, LISTEN_PID=our PID (1 for the init of a pid namespace). */
+static int listen_fds_pass(struct setup_ctx *c, char ***env)
+{
+        char **l = NULL;
+        char buf[64];
+        for (int fd = 3; fd < 3 + c->listen_fds; fd++)
+                if (fcntl(fd, F_SETFD, 0) < 0)
+                        return log_error_errno(errno, "LISTEN_FDS: fd %d", fd);
+        STRV_FOREACH(e, *env)
+        if (!startswith(*e, "LISTEN_FDS=") && !startswith(*e, "LISTEN_PID=") &&
+            !startswith(*e, "LISTEN_FDNAMES=") && strv_extend(&l, *e) < 0)
+                goto oom;
+        snprintf(buf, sizeof buf, "LISTEN_FDS=%d", c->listen_fds);
+        if (strv_extend(&l, buf) < 0)
+                goto oom;
+        snprintf(buf, sizeof buf, "LISTEN_PID=%d", (int)getpid());
+        if (strv_extend(&l, buf) < 0)
+                goto oom;
+        *env = l; /* the process execs or exits: never freed */
+        return 0;
+oom:
+        strv_free(l);
+        return log_error_errno(ENOMEM, "LISTEN_FDS");
+}
+
 _noreturn_ void process_exec(struct setup_ctx *c, const char *path)
 {
         const struct spec_process *p = &c->spec->process;
+        char **env = p->env;
         int r;
 
         /* Nothing but stdio and the --preserve-fds survive exec. Ours are all O_CLOEXEC
@@ -159,6 +187,8 @@ _noreturn_ void process_exec(struct setup_ctx *c, const char *path)
                 r = log_error_errno(errno, "close_range");
                 goto fail;
         }
+        if (c->listen_fds > 0 && (r = listen_fds_pass(c, &env)) < 0)
+                goto fail;
         /* linux.seccomp: loading a filter needs no_new_privs or CAP_SYS_ADMIN. As runc does:
          * with noNewPrivileges, load it last, right before execve, so that the filter sees as
          * few of our own syscalls as possible; without it, load it now, while we still have
@@ -181,7 +211,7 @@ _noreturn_ void process_exec(struct setup_ctx *c, const char *path)
         sigprocmask(SIG_SETMASK, &all, NULL);
         if (p->no_new_privileges && (r = syscall_filter_load(c)) < 0)
                 goto fail;
-        execve(path, p->args, p->env ? p->env : (char *[]){NULL});
+        execve(path, p->args, env ? env : (char *[]){NULL});
         r = log_error_errno(errno, "exec %s", path);
 fail:
         _exit(r == -ENOENT ? 127 : 126);

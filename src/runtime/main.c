@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cloned-binary.h"
 #include "config.h"
 
 struct globals arg_globals;
@@ -29,6 +30,10 @@ static const struct {
     {"resume", verb_resume, "resume all processes of a paused container"},
     {"ps", verb_ps, "list the processes of a container"},
     {"update", verb_update, "update the resource limits of a container"},
+    {"logs", verb_logs, "print a container's output from the journal"},
+    {"events", verb_events, "display container events: resource usage statistics, OOM kills"},
+    {"features", verb_features, "show what crunit implements (runtime-spec features JSON)"},
+    {"exec", verb_exec, "run a new process in a container"},
 };
 
 int usage_error(const char *verb, const char *fmt, ...)
@@ -154,6 +159,8 @@ int main(int argc, char *argv[])
         const char *verb = argv[optind];
         for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
                 if (streq(verbs[i].name, verb)) {
+                        if (cloned_binary_wanted(verb) && cloned_binary_ensure(argv) < 0)
+                                return 1;
                         int r = verbs[i].fn(argc - optind, argv + optind);
                         return r < 0 ? 1 : r;
                 }

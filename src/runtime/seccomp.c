@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 
 #include "seccomp-cache.h"
+#include "seccomp-notify.h"
 #include "seccomp.h"
 #include "shared/log.h"
 #include "shared/proc-util.h"
@@ -166,12 +167,56 @@ struct syscall_filter {
         unsigned flags; /* SECCOMP_FILTER_FLAG_* */
 };
 
-/* The attributes syscall_filter_compile() sets (and libseccomp checked the kernel for). */
+/* The attributes syscall_filter_compile() sets, and what seccomp_load() adds for a filter with
+ * SCMP_ACT_NOTIFY rules: NEW_LISTENER (plus TSYNC_ESRCH with TSYNC, which the kernel requires
+ * with it); WAIT_KILLABLE_RECV is ours to pass (libseccomp < 2.6 does not know it). */
 static unsigned filter_flags(const struct spec_seccomp *sc)
 {
         return (sc->flag_tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0) |
                (sc->flag_log ? SECCOMP_FILTER_FLAG_LOG : 0) |
-               (sc->flag_spec_allow ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0);
+               (sc->flag_spec_allow ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0) |
+               (sc->uses_notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
+               (sc->uses_notify && sc->flag_tsync ? SECCOMP_FILTER_FLAG_TSYNC_ESRCH : 0) |
+               (sc->flag_wait_killable_recv ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
+}
+
+/* As libseccomp probes them: seccomp(SET_MODE_FILTER, flags, NULL) fails with EFAULT when the
+ * kernel knows the flags, EINVAL when not. Checked at create, so the error shows there. */
+static int check_kernel_flags(const struct spec_seccomp *sc)
+{
+        static const struct {
+                unsigned flag;
+                const char *name;
+        } table[] = {
+            {SECCOMP_FILTER_FLAG_TSYNC, "SECCOMP_FILTER_FLAG_TSYNC"},
+            {SECCOMP_FILTER_FLAG_LOG, "SECCOMP_FILTER_FLAG_LOG"},
+            {SECCOMP_FILTER_FLAG_SPEC_ALLOW, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
+            {SECCOMP_FILTER_FLAG_NEW_LISTENER,
+             "SCMP_ACT_NOTIFY (SECCOMP_FILTER_FLAG_NEW_LISTENER)"},
+            {SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
+             "SECCOMP_FILTER_FLAG_TSYNC with SCMP_ACT_NOTIFY (SECCOMP_FILTER_FLAG_TSYNC_ESRCH)"},
+            {SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"},
+        };
+        unsigned flags = filter_flags(sc);
+
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, NULL) >= 0 || errno == EFAULT)
+                return 0;
+        for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+                unsigned f = table[i].flag;
+                if (!(flags & f))
+                        continue;
+                /* the flags the kernel only takes together with f */
+                if (f == SECCOMP_FILTER_FLAG_TSYNC_ESRCH)
+                        f |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+                if (f == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+                        f |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f, NULL) < 0 && errno == EINVAL)
+                        return log_error("linux.seccomp: %s is not supported by this kernel",
+                                         table[i].name),
+                               -EOPNOTSUPP;
+        }
+        return log_error_errno(errno, "linux.seccomp: the kernel refuses the filter flags 0x%x",
+                               flags);
 }
 
 static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *ret)
@@ -215,6 +260,8 @@ int syscall_filter_prepare(struct setup_ctx *c)
 
         if (!sc || c->seccomp_filter) /* none, or prepared by crunit already */
                 return 0;
+        if ((r = check_kernel_flags(sc)) < 0)
+                return r;
         r = syscall_filter_compile(sc, &ctx);
         if (r < 0)
                 return r;
@@ -258,6 +305,8 @@ int syscall_filter_prepare_cached(const struct spec *s, int rootfd, void **ret)
         *ret = NULL;
         if (!s->seccomp)
                 return 0;
+        if ((r = check_kernel_flags(s->seccomp)) < 0)
+                return r;
         /* Without a usable cache, the filter is compiled as if there were none. */
         if (json && (r = seccomp_cache_key(json, &key)) < 0)
                 return r;
@@ -304,9 +353,11 @@ int syscall_filter_load(struct setup_ctx *c)
         /* What seccomp_load() does with the same program and flags (no_new_privs off). With
          * TSYNC a positive result is a thread that could not be synchronized: we have none. */
         long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &f->prog);
-        if (r != 0)
+        if (r < 0 || (r > 0 && !(f->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)))
                 return log_error_errno(r < 0 ? errno : ESRCH,
                                        "linux.seccomp: cannot load the filter");
+        if (f->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) /* r: the listener fd */
+                return seccomp_listener_send(c, (int)r);
         return 0;
 }
 

@@ -25,6 +25,8 @@ void container_state_free(struct container_state *s)
         free(s->created);
         free(s->unit);
         free(s->oci_version);
+        free(s->notify_socket);
+        free(s->rdt_group);
         json_object_put(s->annotations);
         json_object_put(s->hooks);
         free(s);
@@ -147,6 +149,15 @@ int state_save(int dirfd, const struct container_state *s)
                 json_object_object_add(o, "annotations", json_object_get(s->annotations));
         if (s->hooks)
                 json_object_object_add(o, "hooks", json_object_get(s->hooks));
+        if (s->notify_socket)
+                add_string(o, "notifySocket", s->notify_socket);
+        if (s->keep_unit)
+                json_object_object_add(o, "keepUnit", json_object_new_boolean(true));
+        if (s->rdt_group) {
+                add_string(o, "intelRdtGroup", s->rdt_group);
+                json_object_object_add(o, "intelRdtGroupShared",
+                                       json_object_new_boolean(s->rdt_group_shared));
+        }
         int r = write_file_atomic_at(
             dirfd, STATE_FILE, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), 0600);
         json_object_put(o);
@@ -200,6 +211,12 @@ int state_load(int dirfd, const char *id, struct container_state **ret)
         s->created = dup_field(o, "created");
         s->unit = dup_field(o, "unit");
         s->oci_version = dup_field(o, "ociVersion");
+        s->notify_socket = dup_field(o, "notifySocket");
+        if (json_object_object_get_ex(o, "keepUnit", &v))
+                s->keep_unit = json_object_get_boolean(v);
+        s->rdt_group = dup_field(o, "intelRdtGroup");
+        if (json_object_object_get_ex(o, "intelRdtGroupShared", &v))
+                s->rdt_group_shared = json_object_get_boolean(v);
         json_object_put(o);
         *ret = TAKE_PTR(s);
         return 0;

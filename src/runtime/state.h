@@ -45,6 +45,10 @@ struct container_state {
         char *oci_version;
         json_object *annotations; /* owned, may be NULL */
         json_object *hooks;       /* owned, may be NULL: config.json's "hooks", for start/delete */
+        char *notify_socket;      /* the host's $NOTIFY_SOCKET at create (passthrough), or NULL */
+        bool keep_unit; /* `unit` is the service crunit ran in (--keep-unit), not a scope */
+        char *rdt_group;       /* resctrl group crunit created (linux.intelRdt), removed on delete */
+        bool rdt_group_shared; /* it is a closID other containers may join: removed once empty */
 };
 
 void container_state_free(struct container_state *s);

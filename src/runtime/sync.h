@@ -36,6 +36,9 @@ enum sync_type {
         SYNC_LOG,
         SYNC_HOOKS,      /* stage 2: mounts done, before pivot_root: run prestart/createRuntime */
         SYNC_HOOKS_DONE, /* parent: done; carries the state JSON (memfd) for createContainer */
+        SYNC_IDMAP_FD,   /* parent, before USERNS_MAPPED: the idmapped clone of mounts[value] */
+        SYNC_SECCOMP_LISTENER, /* parent, before ACK with SCMP_ACT_NOTIFY: the socket connected
+                                  to linux.seccomp.listenerPath; value: the init's PID */
 };
 
 struct sync_msg {

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
 
@@ -20,13 +21,21 @@
 int terminal_setup(struct setup_ctx *c)
 {
         char p[FD_PATH_MAX];
-        /* The pty comes from the container's own devpts instance. */
-        int master = open_in_root(c->rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY, 0);
+        /* The pty comes from the container's own devpts instance. Whatever the rootfs put at
+         * that path, only a pty multiplexer (5:2) is opened for reading and writing. */
+        _cleanup_close_ int ptmx = open_in_root(c->rootfd, "/dev/pts/ptmx", O_PATH, 0);
+        if (ptmx < 0)
+                ptmx = open_in_root(c->rootfd, "/dev/ptmx", O_PATH, 0);
+        if (ptmx < 0)
+                return log_error_errno(ptmx, "terminal: cannot open /dev/pts/ptmx in the "
+                                             "container (is devpts mounted?)");
+        if (!fd_is_char_device(ptmx, 5, 2))
+                return log_error("terminal: /dev/pts/ptmx in the container is not the pty "
+                                 "multiplexer (device 5:2)");
+        int master = open(fd_path(ptmx, p), O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (master < 0)
-                master = open_in_root(c->rootfd, "/dev/ptmx", O_RDWR | O_NOCTTY, 0);
-        if (master < 0)
-                return log_error_errno(master, "terminal: cannot open /dev/pts/ptmx in the "
-                                               "container (is devpts mounted?)");
+                return log_error_errno(errno, "terminal: cannot open /dev/pts/ptmx in the "
+                                              "container");
         c->pty_master = master;
         if (unlockpt(master) < 0)
                 return log_error_errno(errno, "terminal: unlockpt");
@@ -41,9 +50,28 @@ int terminal_setup(struct setup_ctx *c)
         }
         if (!c->dev_mounted)
                 return 0;
-        _cleanup_close_ int console = mkdir_open_in_root(c->rootfd, "/dev/console", 0755, true);
+        /* /dev/console is mounted over, so it must be exactly that file: no symlink anywhere
+         * on the way (CVE-2025-52565), created by us or already a plain file or the console. */
+        _cleanup_close_ int console = open_in_root_nofollow(c->rootfd, "/dev/console", O_PATH, 0);
+        if (console == -ENOENT) {
+                int f = open_in_root_nofollow(c->rootfd, "/dev/console",
+                                              O_CREAT | O_EXCL | O_WRONLY | O_NOCTTY, 0644);
+                if (f < 0 && f != -EEXIST)
+                        return log_error_errno(f, "terminal: cannot create /dev/console");
+                safe_close(f);
+                console = open_in_root_nofollow(c->rootfd, "/dev/console", O_PATH, 0);
+        }
+        if (console == -ELOOP)
+                return log_error("terminal: /dev/console in the container is a symlink or goes "
+                                 "through one: refusing to mount the terminal there");
         if (console < 0)
                 return log_error_errno(console, "terminal: cannot create /dev/console");
+        struct stat st;
+        if (fstat(console, &st) < 0)
+                return log_error_errno(errno, "terminal: cannot stat /dev/console");
+        if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+                return log_error("terminal: /dev/console in the container is not a file or a "
+                                 "character device: refusing to mount the terminal there");
         char slave_path[FD_PATH_MAX];
         fd_path(c->pty_slave, slave_path);
         if (mount(slave_path, fd_path(console, p), NULL, MS_BIND, NULL) < 0)
@@ -55,7 +83,7 @@ int terminal_attach(struct setup_ctx *c)
 {
         if (c->pty_slave < 0)
                 return 0;
-        if (setsid() < 0)
+        if (getsid(0) != getpid() && setsid() < 0)
                 return log_error_errno(errno, "terminal: setsid");
         if (ioctl(c->pty_slave, TIOCSCTTY, 0) < 0)
                 return log_error_errno(errno, "terminal: cannot make the pty the controlling "

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "container.h"
+#include "journal-stdio.h"
 #include "verb-create.h"
 #include "verb-util.h"
 
@@ -16,7 +17,9 @@ int parse_create_options(const char *verb, int argc, char *argv[], struct create
                 ARG_PRESERVE_FDS,
                 ARG_NO_NEW_KEYRING,
                 ARG_KEEP,
-                ARG_NO_SUBREAPER
+                ARG_NO_SUBREAPER,
+                ARG_KEEP_UNIT,
+                ARG_STDIO
         };
         const struct option options[] = {
             {"bundle", required_argument, NULL, 'b'},
@@ -26,6 +29,8 @@ int parse_create_options(const char *verb, int argc, char *argv[], struct create
             {"preserve-fds", required_argument, NULL, ARG_PRESERVE_FDS},
             {"no-new-keyring", no_argument, NULL, ARG_NO_NEW_KEYRING},
             {"no-subreaper", no_argument, NULL, ARG_NO_SUBREAPER},
+            {"keep-unit", no_argument, NULL, ARG_KEEP_UNIT},
+            {"stdio", required_argument, NULL, ARG_STDIO},
             {"detach", no_argument, NULL, detach ? 'd' : 0x1ff},
             {"keep", no_argument, NULL, keep ? ARG_KEEP : 0x1ff},
             {"help", no_argument, NULL, 'h'},
@@ -61,6 +66,20 @@ int parse_create_options(const char *verb, int argc, char *argv[], struct create
                 case ARG_NO_NEW_KEYRING:
                 case ARG_NO_SUBREAPER:
                         break; /* runc compatibility: crunit creates no session keyring */
+                case ARG_KEEP_UNIT:
+                        o->keep_unit = true;
+                        break;
+                case ARG_STDIO: {
+                        int m = stdio_mode_from_string(optarg);
+                        if (m < 0)
+                                return usage_error(verb,
+                                                   "--stdio: \"%s\" is not auto, inherit "
+                                                   "or journald",
+                                                   optarg);
+                        o->stdio = m;
+                        o->stdio_given = true;
+                        break;
+                }
                 case 'd':
                         *detach = true;
                         break;
@@ -75,7 +94,11 @@ int parse_create_options(const char *verb, int argc, char *argv[], struct create
                                "socket\n"
                                "      --no-pivot            chroot instead of pivot_root\n"
                                "      --preserve-fds N      pass N extra fds (from 3) to the "
-                               "container\n%s",
+                               "container\n"
+                               "      --keep-unit           no scope: stay in the service crunit "
+                               "runs in\n"
+                               "      --stdio MODE          the container's stdout/stderr: "
+                               "auto (default), journald, inherit\n%s",
                                verb,
                                detach ? "  -d, --detach              do not wait for the "
                                         "container\n"

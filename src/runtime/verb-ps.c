@@ -7,6 +7,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "journal-stdio.h"
 #include "shared/log.h"
 #include "shared/proc-util.h"
 #include "verb-util.h"
@@ -161,6 +162,12 @@ int verb_ps(int argc, char *argv[])
                 return r;
         if ((r = cgroup_pids(cg, &pids, &n)) < 0)
                 return log_error_errno(r, "cannot read the processes of cgroup %s", cg);
+        for (size_t i = 0; i < n; i++) /* the journal forwarder is crunit's, not the container's */
+                if (journal_forwarder_pid(pids[i])) {
+                        memmove(pids + i, pids + i + 1, (n - i - 1) * sizeof *pids);
+                        n--;
+                        i--;
+                }
         if (streq(format, "json")) {
                 printf("[");
                 for (size_t i = 0; i < n; i++)

@@ -2,6 +2,7 @@
 #include <sys/file.h>
 
 #include "container.h"
+#include "notify.h"
 #include "signals.h"
 #include "verb-create.h"
 #include "verb-util.h"
@@ -23,16 +24,20 @@ int verb_run(int argc, char *argv[])
                 return r;
         if ((r = container_create(&o, &c)) < 0)
                 return r;
-        if ((r = container_start(c)) < 0) {
+        if ((r = notify_bind(c)) < 0 || (r = container_start(c)) < 0 ||
+            (detach && (r = notify_wait_ready(c)) < 0)) {
                 (void)container_delete(c, true);
                 return r;
         }
         if (detach)
                 return 0;
+        (void)notify_forward_start(c);
 
         /* While it runs, other verbs (state, kill, …) must not wait for our lock. */
         (void)flock(c->dirfd, LOCK_UN);
         int code = forward_signals_and_wait(c->pid, c->pidfd, c->pty_master);
+        if (notify_forward_stop(c) < 0 && code == 0)
+                code = 1;
         (void)flock(c->dirfd, LOCK_EX);
         if (!keep && (r = container_delete(c, true)) < 0 && code == 0)
                 code = 1;

@@ -2,6 +2,7 @@
 #include <getopt.h>
 
 #include "container.h"
+#include "notify.h"
 #include "verb-util.h"
 
 int verb_start(int argc, char *argv[])
@@ -14,8 +15,12 @@ int verb_start(int argc, char *argv[])
                 return r > 0 ? 0 : r;
         if ((r = container_open(id, true, false, &c)) < 0)
                 return r;
+        if (container_status(c) == STATUS_CREATED && (r = notify_bind(c)) < 0)
+                return r;
         r = container_start(c);
         if (r < 0 && c->start_failed)
                 (void)container_delete(c, true); /* nothing of it may be left */
-        return r;
+        if (r < 0)
+                return r;
+        return notify_wait_ready(c);
 }

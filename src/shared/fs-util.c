@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
 #include "macro.h"
@@ -224,4 +225,36 @@ const char *fd_path(int fd, char buf[static FD_PATH_MAX])
 {
         snprintf(buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
         return buf;
+}
+
+int open_in_root_nofollow(int rootfd, const char *path, int flags, mode_t mode)
+{
+        struct open_how how = {
+            .flags = (uint64_t)(flags | O_CLOEXEC), /* not O_NOFOLLOW: O_PATH would
+                                                       return the symlink itself */
+            .mode = (flags & O_CREAT) ? mode : 0,
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
+        while (*path == '/')
+                path++;
+        if (!*path)
+                path = ".";
+        int fd;
+        do
+                fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+        while (fd < 0 && errno == EAGAIN);
+        return fd < 0 ? -errno : fd;
+}
+
+bool fd_is_char_device(int fd, unsigned maj, unsigned min)
+{
+        struct stat st;
+        return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == maj &&
+               minor(st.st_rdev) == min;
+}
+
+bool fd_is_fs_type(int fd, long magic)
+{
+        struct statfs sfs;
+        return fstatfs(fd, &sfs) == 0 && (long)sfs.f_type == magic;
 }

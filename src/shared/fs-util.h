@@ -32,3 +32,12 @@ int mkdir_open_in_root(int rootfd, const char *path, mode_t mode, bool leaf_is_f
 /* "/proc/self/fd/N" for mount(2) calls on an O_PATH fd. */
 #define FD_PATH_MAX 32
 const char *fd_path(int fd, char buf[static FD_PATH_MAX]);
+
+/* Like open_in_root(), but refuses any symlink on the way (ELOOP), the last component included:
+ * for paths crunit itself writes to or mounts over before pivot_root (devices, /dev/console,
+ * maskedPaths, readonlyPaths). */
+int open_in_root_nofollow(int rootfd, const char *path, int flags, mode_t mode);
+/* Whether fd is the character device major:minor (e.g. 1:3, /dev/null). */
+bool fd_is_char_device(int fd, unsigned major, unsigned minor);
+/* Whether fd is on a file system of type `magic` (statfs f_type, e.g. PROC_SUPER_MAGIC). */
+bool fd_is_fs_type(int fd, long magic);

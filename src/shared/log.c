@@ -14,6 +14,12 @@ static int log_fd = -1;         /* --log FILE */
 static bool to_journal = false; /* --log journald */
 static log_sink_t sink = NULL;
 static void *sink_userdata = NULL;
+static const char *container_id = NULL; /* CONTAINER_ID= of journal entries */
+
+void log_set_container_id(const char *id)
+{
+        container_id = id;
+}
 
 int log_open(const char *path, enum log_format fmt)
 {
@@ -113,7 +119,10 @@ void log_emit(enum log_level level, const char *msg)
                 sink(level, msg, sink_userdata);
                 return;
         }
-        if (to_journal)
+        if (to_journal && container_id)
+                sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", (int)level,
+                                "SYSLOG_IDENTIFIER=crunit", "CONTAINER_ID=%s", container_id, NULL);
+        else if (to_journal)
                 sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", (int)level,
                                 "SYSLOG_IDENTIFIER=crunit", NULL);
         if (log_fd >= 0)

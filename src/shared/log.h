@@ -36,6 +36,8 @@ int log_open(const char *path, enum log_format format); /* path NULL: stderr; "j
 void log_set_max_level(enum log_level level);
 enum log_level log_get_max_level(void);
 void log_set_sink(log_sink_t sink, void *userdata);
+/* --log journald: the container the messages are about (CONTAINER_ID=); NULL: none. */
+void log_set_container_id(const char *id);
 
 /* Always returns -abs(err) (or -EIO when err is 0), so it can be used as `return log_…`. */
 int log_internal(enum log_level level, int err, const char *fmt, ...) _printf_(3, 4);

@@ -11,8 +11,10 @@
 #include "../shared/log.h"
 #include "spec.h"
 
-/* Logs "config.json: <message>" and evaluates to -EINVAL. `fmt` must be a string literal. */
-#define spec_error(fmt, ...) (log_error("config.json: " fmt, ##__VA_ARGS__), -EINVAL)
+/* Logs "config.json: <message>" and evaluates to -EINVAL. `fmt` must be a string literal.
+ * spec_source names the file ("config.json"; spec_load_process(): its path). */
+extern const char *spec_source;
+#define spec_error(fmt, ...) (log_error("%s: " fmt, spec_source, ##__VA_ARGS__), -EINVAL)
 
 /* Field paths in messages ("process.rlimits[3].type") fit in this. */
 #define SPEC_PATH_MAX 256
@@ -71,7 +73,16 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s);
  * s->seccomp NULL, as runc does. */
 int spec_parse_seccomp(json_object *seccomp, struct spec *s);
 void spec_seccomp_free(struct spec_seccomp *sc);
+/* linux.uidMappings and the like (spec-linux.c) */
+int spec_parse_id_mappings(json_object *a, const char *path, struct spec_id_mapping **ret,
+                           size_t *ret_n);
+/* linux.devices (spec-devices.c) */
+int spec_parse_devices(json_object *a, struct spec *s);
+void spec_devices_free(struct spec *s);
 /* spec-fields.c: process.scheduler/ioPriority/execCPUAffinity and
  * linux.personality/sysctl/timeOffsets (the latter after linux.namespaces is parsed). */
 int spec_parse_process_fields(json_object *process, struct spec_process *p);
 int spec_parse_linux_fields(json_object *linux_obj, struct spec *s);
+/* linux.intelRdt (spec-intelrdt.c) */
+int spec_parse_intel_rdt(json_object *v, struct spec *s);
+void spec_intel_rdt_free(struct spec_intel_rdt *rdt);

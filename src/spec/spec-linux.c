@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <sys/mount.h>
 
+#include "spec-features.h"
 #include "spec-internal.h"
 
 static const struct {
@@ -31,8 +32,6 @@ static const struct {
 
 /* Properties crunit refuses unless absent or empty. */
 static const char *const unsupported[] = {
-    "devices",
-    "intelRdt",
     "memoryPolicy",
     "netDevices",
 };
@@ -102,8 +101,8 @@ static int parse_namespaces(json_object *namespaces, struct spec *s)
                                      parse_namespace_item, s);
 }
 
-static int parse_mappings(json_object *a, const char *path, struct spec_id_mapping **ret,
-                          size_t *ret_n)
+int spec_parse_id_mappings(json_object *a, const char *path, struct spec_id_mapping **ret,
+                           size_t *ret_n)
 {
         static const char *const known[] = {"containerID", "hostID", "size", NULL};
         static const char *const fields[] = {"containerID", "hostID", "size"};
@@ -222,13 +221,15 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s)
 
         v = spec_json_get(linux_obj, "uidMappings");
         if (v) {
-                r = parse_mappings(v, "linux.uidMappings", &s->uid_mappings, &s->n_uid_mappings);
+                r = spec_parse_id_mappings(v, "linux.uidMappings", &s->uid_mappings,
+                                           &s->n_uid_mappings);
                 if (r < 0)
                         return r;
         }
         v = spec_json_get(linux_obj, "gidMappings");
         if (v) {
-                r = parse_mappings(v, "linux.gidMappings", &s->gid_mappings, &s->n_gid_mappings);
+                r = spec_parse_id_mappings(v, "linux.gidMappings", &s->gid_mappings,
+                                           &s->n_gid_mappings);
                 if (r < 0)
                         return r;
         }
@@ -271,6 +272,13 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s)
                                           "yet");
         }
 
+        v = spec_json_get(linux_obj, "devices");
+        if (v) {
+                r = spec_parse_devices(v, s);
+                if (r < 0)
+                        return r;
+        }
+
         v = spec_json_get(linux_obj, "seccomp");
         if (v) {
                 r = spec_parse_seccomp(v, s);
@@ -286,9 +294,23 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s)
         if (r < 0)
                 return r;
 
+        r = spec_parse_intel_rdt(spec_json_get(linux_obj, "intelRdt"), s);
+        if (r < 0)
+                return r;
+
         for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
                 if (!spec_json_is_empty(spec_json_get(linux_obj, unsupported[i])))
                         return spec_error("linux.%s is not supported yet", unsupported[i]);
 
         return check_user_namespace(s);
+}
+
+/* `crunit features`: the namespace types linux.namespaces takes. */
+int spec_namespace_features(json_object *array)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(namespace_table); i++)
+                if (json_object_array_add(array, json_object_new_string(namespace_table[i].name)) <
+                    0)
+                        return -ENOMEM;
+        return 0;
 }

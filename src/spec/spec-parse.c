@@ -128,10 +128,28 @@ static int parse_mount(json_object *m, const char *path, const char *bundle, str
                         return log_error_errno(r, "config.json: %s", p);
         }
 
-        if (!spec_json_is_empty(spec_json_get(m, "uidMappings")))
-                return spec_error("%s.uidMappings is not supported yet", path);
-        if (!spec_json_is_empty(spec_json_get(m, "gidMappings")))
-                return spec_error("%s.gidMappings is not supported yet", path);
+        /* uidMappings/gidMappings: for idmap mounts, checked with the options by
+         * src/runtime/mount-attr.c */
+        v = spec_json_get(m, "uidMappings");
+        if (v) {
+                spec_field(p, "%s.uidMappings", path);
+                r = spec_parse_id_mappings(v, p, &ret->uid_mappings, &ret->n_uid_mappings);
+                if (r < 0)
+                        return r;
+        }
+        v = spec_json_get(m, "gidMappings");
+        if (v) {
+                spec_field(p, "%s.gidMappings", path);
+                r = spec_parse_id_mappings(v, p, &ret->gid_mappings, &ret->n_gid_mappings);
+                if (r < 0)
+                        return r;
+        }
+        if ((ret->n_uid_mappings == 0) != (ret->n_gid_mappings == 0))
+                return spec_error("%s: uidMappings and gidMappings go together", path);
+        if (ret->n_uid_mappings > 0 && !strv_contains(ret->options, "idmap") &&
+            !strv_contains(ret->options, "ridmap"))
+                return spec_error("%s.uidMappings: the mount needs the option idmap or ridmap",
+                                  path);
         return 0;
 }
 
@@ -379,6 +397,8 @@ void spec_free(struct spec *s)
                 free(s->mounts[i].type);
                 free(s->mounts[i].source);
                 strv_free(s->mounts[i].options);
+                free(s->mounts[i].uid_mappings);
+                free(s->mounts[i].gid_mappings);
         }
         free(s->mounts);
 
@@ -394,6 +414,8 @@ void spec_free(struct spec *s)
         free(s->cgroups_path);
         spec_resources_free(s->resources);
         spec_seccomp_free(s->seccomp);
+        spec_devices_free(s);
+        spec_intel_rdt_free(s->intel_rdt);
         spec_hooks_done(&s->hooks);
 
         if (s->json)

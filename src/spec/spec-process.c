@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* config.json "process" object. */
 #include <assert.h>
+#include <ctype.h>
 #include <sys/capability.h>
 #include <sys/resource.h>
 
@@ -50,6 +51,18 @@ static int parse_console_size(json_object *cs, struct spec_process *p)
         return 0;
 }
 
+/* A uid or gid: 0..4294967294. (uid_t)-1 tells setresuid() and friends "leave unchanged", so
+ * the process would silently stay root. */
+static int spec_json_id(json_object *v, const char *path, uint32_t *ret)
+{
+        uint64_t u;
+        int r = spec_json_uint64(v, path, UINT32_MAX - 1, &u);
+        if (r < 0)
+                return r;
+        *ret = (uint32_t)u;
+        return 0;
+}
+
 static int parse_user(json_object *user, struct spec_process *p)
 {
         static const char *const known[] = {"uid",      "gid", "umask", "additionalGids",
@@ -64,7 +77,7 @@ static int parse_user(json_object *user, struct spec_process *p)
 
         v = spec_json_get(user, "uid");
         if (v) {
-                r = spec_json_uint32(v, "process.user.uid", &u);
+                r = spec_json_id(v, "process.user.uid", &u);
                 if (r < 0)
                         return r;
                 p->uid = (uid_t)u;
@@ -72,7 +85,7 @@ static int parse_user(json_object *user, struct spec_process *p)
 
         v = spec_json_get(user, "gid");
         if (v) {
-                r = spec_json_uint32(v, "process.user.gid", &u);
+                r = spec_json_id(v, "process.user.gid", &u);
                 if (r < 0)
                         return r;
                 p->gid = (gid_t)u;
@@ -102,7 +115,7 @@ static int parse_user(json_object *user, struct spec_process *p)
                 for (size_t i = 0; i < n; i++) {
                         char path[SPEC_PATH_MAX];
                         spec_field(path, "process.user.additionalGids[%zu]", i);
-                        r = spec_json_uint32(json_object_array_get_idx(v, i), path, &u);
+                        r = spec_json_id(json_object_array_get_idx(v, i), path, &u);
                         if (r < 0)
                                 return r;
                         p->additional_gids[i] = (gid_t)u;
@@ -137,6 +150,13 @@ static int parse_cap_set(json_object *set, const char *path, uint64_t *ret)
                         ok = (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_';
                 if (!ok || cap_from_name(name, &cap) < 0 || cap < 0 || cap >= 64)
                         return spec_error("%s: unknown capability \"%s\"", p, name);
+                /* libcap knows it, the running kernel does not (CAP_LAST_CAP): as runc, skip */
+                if (cap >= (cap_value_t)cap_max_bits()) {
+                        log_warning("%s: capability %s is not supported by the running kernel, "
+                                    "ignored",
+                                    p, name);
+                        continue;
+                }
                 mask |= UINT64_C(1) << cap;
         }
         *ret = mask;
@@ -164,6 +184,21 @@ static int parse_capabilities(json_object *caps, struct spec_process *p)
                 r = parse_cap_set(v, path, fields[i]);
                 if (r < 0)
                         return r;
+        }
+        /* The kernel raises an ambient capability only if it is permitted and inheritable
+         * (PR_CAP_AMBIENT_RAISE: EPERM); say which one at create, not at start. */
+        uint64_t bad = p->caps.ambient & ~(p->caps.permitted & p->caps.inheritable);
+        if (bad) {
+                cap_value_t cap = (cap_value_t)__builtin_ctzll(bad);
+                char *name = cap_to_name(cap); /* "cap_chown" */
+                for (char *c = name; c && *c; c++)
+                        *c = (char)toupper((unsigned char)*c);
+                r = spec_error("process.capabilities.ambient: %s is not also in "
+                               "process.capabilities.permitted and .inheritable, so it "
+                               "cannot be ambient",
+                               name ? name : "?");
+                cap_free(name);
+                return r;
         }
         p->has_caps = true;
         return 0;

@@ -474,6 +474,17 @@ static const struct {
 
 static int add_allow(struct spec_resources *res, const char *path, const char *access)
 {
+        /* Allow rules add up, but systemd's DeviceAllow= for a path it has already seen
+         * replaces the access: merge them here (podman's "c 1:5 r" after the default "rwm"). */
+        for (size_t i = 0; i < res->n_device_allow; i++)
+                if (streq(res->device_allow[i].path, path)) {
+                        char *a = res->device_allow[i].access, merged[4] = "", *q = merged;
+                        for (const char *c = "rwm"; *c; c++)
+                                if (strchr(a, *c) || strchr(access, *c))
+                                        *q++ = *c;
+                        memcpy(a, merged, sizeof merged);
+                        return 0;
+                }
         struct spec_device_allow *n = reallocarray(res->device_allow, res->n_device_allow + 1,
                                                    sizeof(struct spec_device_allow));
         if (!n)

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <seccomp.h>
 
+#include "spec-features.h"
 #include "spec-internal.h"
 
 #define SECCOMP_MAX_ARGS 6
@@ -23,6 +24,7 @@ static const struct {
     {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
     {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
     {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
+    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false},
 };
 
 static const struct {
@@ -38,20 +40,11 @@ static const struct {
     {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
-#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
-#define HAVE_SCMP_WAITKILL 1
-#else
-#define HAVE_SCMP_WAITKILL 0
-#endif
-
 /* `name` at field path `path` (an action), with the errno value `errno_ret` (has_errno: it was
  * given, at field path `errno_path`) → the libseccomp action. */
 static int parse_action(const char *name, const char *path, bool has_errno, uint32_t errno_ret,
                         const char *errno_path, uint32_t *ret)
 {
-        if (streq(name, "SCMP_ACT_NOTIFY"))
-                return spec_error("linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
-
         for (size_t i = 0; i < ARRAY_SIZE(action_table); i++) {
                 if (!streq(action_table[i].name, name))
                         continue;
@@ -153,15 +146,11 @@ static int parse_flags(json_object *a, struct spec_seccomp *sc)
                         sc->flag_log = true;
                 else if (streq(name, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
                         sc->flag_spec_allow = true;
-                else if (streq(name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) {
-                        if (!HAVE_SCMP_WAITKILL)
-                                return spec_error("%s: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV "
-                                                  "needs libseccomp 2.6 or newer (crunit is "
-                                                  "built with %d.%d.%d)",
-                                                  p, SCMP_VER_MAJOR, SCMP_VER_MINOR,
-                                                  SCMP_VER_MICRO);
+                else if (streq(name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"))
+                        /* crunit loads the BPF itself (seccomp(2)), so this needs the kernel
+                         * (5.19), not libseccomp 2.6; checked at create (runtime/seccomp.c) */
                         sc->flag_wait_killable_recv = true;
-                } else
+                else
                         return spec_error("%s: unknown flag \"%s\"", p, name);
         }
         return 0;
@@ -258,6 +247,12 @@ static int parse_syscall(json_object *o, const char *path, struct spec_seccomp_s
         r = parse_action(action, p, has_errno, errno_ret, q, &ret->action);
         if (r < 0)
                 return r;
+        /* The init hands the listener fd over with sendmsg() after loading the filter: a
+         * notification for it would never be answered. */
+        if (ret->action == SCMP_ACT_NOTIFY && strv_contains(ret->names, "sendmsg"))
+                return spec_error("%s: SCMP_ACT_NOTIFY cannot be used for sendmsg (crunit sends "
+                                  "the listener fd with it)",
+                                  p);
 
         v = spec_json_get(o, "args");
         if (!v)
@@ -289,6 +284,8 @@ void spec_seccomp_free(struct spec_seccomp *sc)
         }
         free(sc->syscalls);
         free(sc->architectures);
+        free(sc->listener_path);
+        free(sc->listener_metadata);
         free(sc);
 }
 
@@ -334,14 +331,31 @@ int spec_parse_seccomp(json_object *seccomp, struct spec *s)
                 return spec_error("linux.seccomp.defaultAction is required");
         }
 
-        if (!spec_json_is_empty(spec_json_get(seccomp, "listenerPath")))
-                return spec_error("linux.seccomp.listenerPath is not supported yet");
-        if (!spec_json_is_empty(spec_json_get(seccomp, "listenerMetadata")))
-                return spec_error("linux.seccomp.listenerMetadata is not supported yet");
-
         sc = calloc(1, sizeof(struct spec_seccomp));
         if (!sc)
                 return log_error_errno(ENOMEM, "config.json");
+
+        v = spec_json_get(seccomp, "listenerPath");
+        if (v) {
+                r = spec_json_strdup(v, "linux.seccomp.listenerPath", &sc->listener_path);
+                if (r < 0)
+                        return r;
+                if (sc->listener_path[0] == '\0') {
+                        free(sc->listener_path);
+                        sc->listener_path = NULL;
+                } else if (sc->listener_path[0] != '/')
+                        return spec_error("linux.seccomp.listenerPath must be absolute: \"%s\"",
+                                          sc->listener_path);
+                else if (strlen(sc->listener_path) >= 108) /* sizeof sun_path */
+                        return spec_error("linux.seccomp.listenerPath is longer than a unix "
+                                          "socket path can be (107 bytes)");
+        }
+        v = spec_json_get(seccomp, "listenerMetadata");
+        if (v) {
+                r = spec_json_strdup(v, "linux.seccomp.listenerMetadata", &sc->listener_metadata);
+                if (r < 0)
+                        return r;
+        }
 
         r = parse_errno(seccomp, "defaultErrnoRet", "linux.seccomp", &has_errno, &errno_ret);
         if (r < 0)
@@ -350,6 +364,10 @@ int spec_parse_seccomp(json_object *seccomp, struct spec *s)
                          "linux.seccomp.defaultErrnoRet", &sc->default_action);
         if (r < 0)
                 return r;
+        if (sc->default_action == SCMP_ACT_NOTIFY)
+                /* as runc: the init's own syscalls up to the hand-over would be notified */
+                return spec_error("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the "
+                                  "default action");
 
         v = spec_json_get(seccomp, "architectures");
         if (v) {
@@ -369,7 +387,46 @@ int spec_parse_seccomp(json_object *seccomp, struct spec *s)
                 if (r < 0)
                         return r;
         }
+        for (size_t i = 0; i < sc->n_syscalls; i++)
+                if (sc->syscalls[i].action == SCMP_ACT_NOTIFY)
+                        sc->uses_notify = true;
+        if (sc->uses_notify && !sc->listener_path)
+                return spec_error("linux.seccomp: SCMP_ACT_NOTIFY needs "
+                                  "linux.seccomp.listenerPath");
+        if (sc->flag_wait_killable_recv && !sc->uses_notify)
+                return spec_error("linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV "
+                                  "needs a rule with SCMP_ACT_NOTIFY");
 
         s->seccomp = TAKE_PTR(sc);
+        return 0;
+}
+
+/* `crunit features`: the action and operator names this parser takes (action_table,
+ * op_table) and the flags parse_flags() knows. */
+int spec_seccomp_features(json_object *o)
+{
+        static const char *const known_flags[] = {
+            "SECCOMP_FILTER_FLAG_TSYNC",
+            "SECCOMP_FILTER_FLAG_LOG",
+            "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+        };
+        json_object *actions = json_object_new_array(), *ops = json_object_new_array(),
+                    *flags = json_object_new_array();
+        if (!actions || !ops || !flags) {
+                json_object_put(actions);
+                json_object_put(ops);
+                json_object_put(flags);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(action_table); i++)
+                json_object_array_add(actions, json_object_new_string(action_table[i].name));
+        for (size_t i = 0; i < ARRAY_SIZE(op_table); i++)
+                json_object_array_add(ops, json_object_new_string(op_table[i].name));
+        for (size_t i = 0; i < ARRAY_SIZE(known_flags); i++)
+                json_object_array_add(flags, json_object_new_string(known_flags[i]));
+        json_object_object_add(o, "actions", actions);
+        json_object_object_add(o, "operators", ops);
+        json_object_object_add(o, "knownFlags", flags);
         return 0;
 }

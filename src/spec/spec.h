@@ -40,6 +40,9 @@ struct spec_mount {
         char *type;        /* may be NULL (bind mounts) */
         char *source;      /* may be NULL; a relative bind source is made absolute to the bundle */
         char **options;    /* NULL-terminated, may be NULL */
+        /* uidMappings/gidMappings of an idmap/ridmap mount (runtime/mount-attr.c) */
+        struct spec_id_mapping *uid_mappings, *gid_mappings;
+        size_t n_uid_mappings, n_gid_mappings;
 };
 
 struct spec_id_mapping {
@@ -195,8 +198,33 @@ struct spec_seccomp {
         size_t n_architectures;
         /* SECCOMP_FILTER_FLAG_* */
         bool flag_tsync, flag_log, flag_spec_allow, flag_wait_killable_recv;
+        /* SCMP_ACT_NOTIFY (runtime/seccomp-notify.c): some rule notifies; the listener fd
+         * goes to listenerPath (absolute) with listenerMetadata (may be NULL) */
+        bool uses_notify;
+        char *listener_path;
+        char *listener_metadata;
         struct spec_seccomp_syscall *syscalls;
         size_t n_syscalls;
+};
+
+/* linux.devices (spec-devices.c), created by runtime/linux-devices.c */
+struct spec_device {
+        char *path;            /* absolute, cleaned, not "/" */
+        mode_t type;           /* S_IFCHR ("c", "u"), S_IFBLK ("b"), S_IFIFO ("p") */
+        unsigned major, minor; /* not for S_IFIFO */
+        mode_t file_mode;      /* permission bits; 0666 if not given */
+        bool has_uid, has_gid;
+        uid_t uid;
+        gid_t gid;
+};
+
+/* linux.intelRdt (spec-intelrdt.c), applied by runtime/intelrdt.c */
+struct spec_intel_rdt {
+        char *clos_id; /* validated resctrl group name; NULL: the container id */
+        /* the lines for the group's schemata file, in two writes: l3CacheSchema's lines and
+         * memBwSchema first, then the schemata field (the spec: written last). NULL if none. */
+        char **schemata_first, **schemata_last;
+        bool enable_cmt, enable_mbm;
 };
 
 /* linux.timeOffsets.monotonic/boottime */
@@ -227,6 +255,8 @@ struct spec {
         struct spec_id_mapping *gid_mappings;
         size_t n_gid_mappings;
 
+        struct spec_device *devices; /* linux.devices */
+        size_t n_devices;
         char **masked_paths;              /* NULL-terminated, may be NULL */
         char **readonly_paths;            /* NULL-terminated, may be NULL */
         unsigned long rootfs_propagation; /* MS_SHARED|MS_REC etc.; 0 if not given */
@@ -237,6 +267,7 @@ struct spec {
         unsigned long personality;        /* PER_LINUX or PER_LINUX32 */
         json_object *sysctl; /* linux.sysctl, validated; borrowed from `json`; NULL if empty */
         struct spec_time_offset time_monotonic, time_boottime; /* linux.timeOffsets */
+        struct spec_intel_rdt *intel_rdt; /* linux.intelRdt; NULL if not given (or null) */
 
         struct spec_hooks hooks;
         /* borrowed from `json`: "hooks" (object or NULL) */
@@ -278,12 +309,21 @@ const struct spec_namespace *spec_find_namespace(const struct spec *s, int type)
 /* Returns the annotation value or NULL. */
 const char *spec_annotation(const struct spec *s, const char *key);
 
+/* spec-process-file.c: a standalone "process" object from the file `path` (exec -p), parsed
+ * and validated as config.json's; errors name the file. spec_process_done() frees it. */
+int spec_load_process(const char *path, struct spec_process *ret);
+void spec_process_done(struct spec_process *p);
+
 /* The default configuration written by `crunit spec` (runtime-spec 1.2.0, like runc's):
  * args ["sh"], terminal true, readonly rootfs "rootfs", the usual mounts, masked and readonly
  * paths, namespaces pid/network/ipc/uts/mount/cgroup. `rootless` adds a user namespace mapping
  * the caller's euid/egid to 0, drops uid=/gid= mount options, and replaces the sysfs mount by
  * a read-only rbind of /sys (keeping a new network namespace: loopback only). */
 json_object *spec_default(bool rootless);
+
+/* A resctrl control group name (linux.intelRdt.closID, or the container id): no "/", not "."
+ * or "..", not a name resctrl's root already uses ("info", "tasks", "schemata", …). */
+bool resctrl_group_name_is_valid(const char *name);
 
 /* Container ids: [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*, 1 to 128 bytes (so never "/", "." or ".."). */
 bool container_id_is_valid(const char *id);

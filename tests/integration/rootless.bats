@@ -219,3 +219,25 @@ assert_no_user_leftovers() {
 	as_user_ok "$RL_XDG" --root "$RLROOT" run "$ID"
 	assert_eq "$output" retried stdout
 }
+
+@test "rootless: exec joins the container (user namespace, user scope)" {
+	rl_cfg_sh 'sleep 1000; :'
+	as_user_ok "$RL_XDG" --root "$RLROOT" run -d "$ID"
+	as_user_ok "$RL_XDG" --root "$RLROOT" state "$ID"
+	local pid pf=/tmp/crunit-rl-exec-$ID.pid epid
+	pid=$(jq -r .pid <<<"$output")
+	as_user_ok "$RL_XDG" --root "$RLROOT" exec "$ID" sh -c 'id -u; readlink /proc/self/ns/user; readlink /proc/self/ns/mnt'
+	assert_eq "${lines[0]}" 0 "id -u in exec"
+	assert_eq "${lines[1]}" "$(readlink "/proc/$pid/ns/user")" "user namespace"
+	assert_eq "${lines[2]}" "$(readlink "/proc/$pid/ns/mnt")" "mount namespace"
+	as_user "$RL_XDG" --root "$RLROOT" exec "$ID" sh -c 'exit 4'
+	assert_eq "$status" 4 "exit status of exec"
+	as_user_ok "$RL_XDG" --root "$RLROOT" exec -d --pid-file "$pf" "$ID" sleep 300
+	epid=$(cat "$pf")
+	assert_eq "$(cat "/proc/$epid/cgroup")" "$(cat "/proc/$pid/cgroup")" "cgroups of the exec'd process"
+	assert_eq "$(stat -c %u "/proc/$epid")" "$RUID" "owner of the exec'd process"
+	as_user_ok "$RL_XDG" --root "$RLROOT" delete --force "$ID"
+	wait_pid_gone "$epid"
+	rm -f "$pf"
+	assert_no_user_leftovers "$ID"
+}

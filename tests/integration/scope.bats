@@ -112,8 +112,10 @@ teardown() { common_teardown; }
 	local m1=all-$ID-c1 m2=all-$ID-c2
 	# Children: two sh with markers (built at run time, so that they are not
 	# on init's command line); init sh has no TERM handler (PID 1 ignores
-	# it), the children die of TERM.
-	cfg_args sh -c 'sh -c "sleep 1000; :" "$0-c1" & sh -c "sleep 1000; :" "$0-c2" & echo ready; wait; echo init-still-alive; sleep 1000; :' "all-$ID"
+	# it), the children die of TERM. systemd's KillUnit enumerates the cgroup
+	# until no new process shows up, so the sleep that init starts after the
+	# children died may get TERM too: init loops instead of ending with it.
+	cfg_args sh -c 'sh -c "sleep 1000; :" "$0-c1" & sh -c "sleep 1000; :" "$0-c2" & echo ready; wait; echo init-still-alive; while :; do sleep 1000; done' "all-$ID"
 	crunit_ok run -d --bundle "$BUNDLE" "$ID"
 	local out=$CR_OUT
 	wait_file_contains "$out" ready

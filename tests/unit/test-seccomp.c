@@ -171,6 +171,25 @@ static void test_parse_valid(void)
               s->seccomp->architectures[15] == SCMP_ARCH_RISCV64);
         CHECK(s && s->seccomp && s->seccomp->default_action == SCMP_ACT_KILL_PROCESS);
         spec_free(s);
+
+        /* SCMP_ACT_NOTIFY with its listener (runtime/seccomp-notify.c) */
+        CHECK(parse_seccomp("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+                            "\"listenerPath\":\"/run/a.sock\","
+                            "\"listenerMetadata\":\"m\",\"flags\":["
+                            "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":"
+                            "[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+                            &s) == 0);
+        CHECK(s && s->seccomp && s->seccomp->uses_notify && s->seccomp->flag_wait_killable_recv &&
+              s->seccomp->syscalls[0].action == SCMP_ACT_NOTIFY);
+        CHECK(s && s->seccomp && streq_ptr(s->seccomp->listener_path, "/run/a.sock") &&
+              streq_ptr(s->seccomp->listener_metadata, "m"));
+        spec_free(s);
+        /* a listenerPath without a notify rule: accepted, nothing to send */
+        CHECK(parse_seccomp("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+                            "\"listenerPath\":\"/run/a.sock\"}",
+                            &s) == 0);
+        CHECK(s && s->seccomp && !s->seccomp->uses_notify);
+        spec_free(s);
 }
 
 static void test_parse_errors(void)
@@ -182,14 +201,15 @@ static void test_parse_errors(void)
         FAIL("{\"defaultAction\":\"SCMP_ACT_FOO\"}",
              "config.json: linux.seccomp.defaultAction: unknown action \"SCMP_ACT_FOO\"");
         FAIL("{\"defaultAction\":\"allow\"}", "linux.seccomp.defaultAction: unknown action");
-        FAIL("{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}",
-             "config.json: linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
+        FAIL("{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/run/x.sock\"}",
+             "config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default "
+             "action");
         FAIL(SYS1("{\"names\":[\"read\"],\"action\":\"SCMP_ACT_NOTIFY\"}"),
-             "linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
-        FAIL("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/x.sock\"}",
-             "linux.seccomp.listenerPath is not supported yet");
-        FAIL("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerMetadata\":\"x\"}",
-             "linux.seccomp.listenerMetadata is not supported yet");
+             "linux.seccomp: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
+        FAIL("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"x.sock\"}",
+             "linux.seccomp.listenerPath must be absolute: \"x.sock\"");
+        FAIL("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerMetadata\":1}",
+             "linux.seccomp.listenerMetadata must be a string");
         FAIL("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":1}",
              "linux.seccomp.defaultAction: SCMP_ACT_ALLOW does not take an errno value, but "
              "linux.seccomp.defaultErrnoRet is set");
@@ -219,12 +239,10 @@ static void test_parse_errors(void)
         FAIL("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\","
              "\"SECCOMP_FILTER_FLAG_NEW_LISTENER\"]}",
              "linux.seccomp.flags[1]: unknown flag \"SECCOMP_FILTER_FLAG_NEW_LISTENER\"");
-#if SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR < 6
         FAIL("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":["
              "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"]}",
-             "linux.seccomp.flags[0]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs libseccomp "
-             "2.6 or newer");
-#endif
+             "linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs a rule with "
+             "SCMP_ACT_NOTIFY");
 
         FAIL("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}",
              "linux.seccomp.syscalls must be an array");

@@ -311,9 +311,11 @@ static void test_errors(void)
         FAIL("mounts.1.type", "true", "mounts[1].type");
         FAIL("mounts.1.source", "[]", "mounts[1].source");
         FAIL("mounts.1.uidMappings", "[{\"containerID\":0,\"hostID\":1000,\"size\":1}]",
-             "mounts[1].uidMappings is not supported yet");
+             "mounts[1]: uidMappings and gidMappings go together");
         FAIL("mounts.1.gidMappings", "[{\"containerID\":0,\"hostID\":1000,\"size\":1}]",
-             "mounts[1].gidMappings is not supported yet");
+             "mounts[1]: uidMappings and gidMappings go together");
+        FAIL("mounts.1.uidMappings", "[{\"containerID\":0,\"hostID\":1000}]",
+             "mounts[1].uidMappings[0].size is required");
 
         /* process */
         FAIL("process", "[]", "process must be an object");
@@ -341,6 +343,12 @@ static void test_errors(void)
         FAIL("process.user.uid", "-1", "process.user.uid must be an integer");
         FAIL("process.user.uid", "\"0\"", "process.user.uid must be an integer");
         FAIL("process.user.uid", "4294967296", "process.user.uid must be an integer");
+        /* (uid_t)-1 would mean "unchanged" to setresuid(): the process would stay root */
+        FAIL("process.user.uid", "4294967295", "between 0 and 4294967294");
+        FAIL("process.user.gid", "4294967295", "between 0 and 4294967294");
+        FAIL("process.capabilities",
+             "{\"ambient\":[\"CAP_NET_RAW\"],\"permitted\":[\"CAP_NET_RAW\"]}",
+             "process.capabilities.ambient: CAP_NET_RAW is not also in");
         FAIL("process.user.uid", "18446744073709551616", "process.user.uid");
         FAIL("process.user.gid", "1.5", "process.user.gid must be an integer");
         FAIL("process.user.gid", "true", "process.user.gid must be an integer");
@@ -465,11 +473,36 @@ static void test_errors(void)
         FAIL("linux.resources", "{\"memory\":{\"kernel\":1}}",
              "linux.resources.memory.kernel is not supported yet");
         FAIL("linux.devices",
-             "[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]",
-             "linux.devices is not supported yet");
-        FAIL("linux.seccomp", "{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}",
-             "linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
-        FAIL("linux.intelRdt", "{\"closID\":\"x\"}", "linux.intelRdt is not supported yet");
+             "[{\"path\":\"/dev/fuse\",\"type\":\"x\",\"major\":10,\"minor\":229}]",
+             "linux.devices[0].type: unknown device type \"x\" (c, b, u or p)");
+        FAIL("linux.devices",
+             "[{\"path\":\"/dev/../etc/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]",
+             "linux.devices[0].path is not a clean path to a file: \"/dev/../etc/x\"");
+        FAIL("linux.devices", "[{\"path\":\"dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]",
+             "linux.devices[0].path must be an absolute path: \"dev/x\"");
+        FAIL("linux.devices", "[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":3}]",
+             "linux.devices[0].major is required");
+        FAIL("linux.devices",
+             "[{\"path\":\"/dev/x\",\"type\":\"b\",\"major\":1,\"minor\":3,"
+             "\"fileMode\":70000}]",
+             "linux.devices[0].fileMode: 0210560 is not a file mode (at most 07777)");
+        FAIL("linux.devices",
+             "[{\"path\":\"/dev/x\",\"type\":\"p\"},{\"path\":\"/dev/x\",\"type\":\"p\"}]",
+             "linux.devices[1].path: /dev/x is already linux.devices[0]");
+        FAIL("linux.intelRdt", "{\"closID\":\"a/b\"}",
+             "linux.intelRdt.closID \"a/b\" is not a valid resctrl group name");
+        FAIL("linux.intelRdt", "{\"closID\":\"..\"}", "linux.intelRdt.closID \"..\" is not");
+        FAIL("linux.intelRdt", "{\"closID\":\"info\"}", "linux.intelRdt.closID \"info\" is not");
+        FAIL("linux.intelRdt", "{\"memBwSchema\":\"L3:0=f\"}",
+             "linux.intelRdt.memBwSchema must be one line starting with \"MB:\"");
+        FAIL("linux.intelRdt", "{\"l3CacheSchema\":\"L3 0=f\"}",
+             "linux.intelRdt.l3CacheSchema: \"L3 0=f\" is not a schemata line");
+        FAIL("linux.intelRdt", "{\"schemata\":[\"L3:0=f\",1]}",
+             "linux.intelRdt.schemata[1] must be a string");
+        FAIL("linux.intelRdt", "{\"enableCMT\":1}", "linux.intelRdt.enableCMT");
+        FAIL("linux.intelRdt", "{\"enableMonitoring\":true}",
+             "linux.intelRdt.enableMonitoring (a per-container resctrl monitoring group) is not "
+             "supported yet");
         FAIL("linux.memoryPolicy", "{\"mode\":\"MPOL_BIND\"}", "linux.memoryPolicy is not");
         FAIL("linux.netDevices", "{\"eth0\":{}}", "linux.netDevices is not supported yet");
 }
@@ -559,28 +592,30 @@ static void test_accepted(void)
 
         CHECK(parse_modified("process.user",
                              "{\"uid\":1000,\"gid\":100,\"umask\":18,"
-                             "\"additionalGids\":[5,4294967295]}",
+                             "\"additionalGids\":[5,4294967294]}",
                              "process.consoleSize", "{\"height\":24,\"width\":80}", &s) == 0);
         if (s) {
                 CHECK(s->process.uid == 1000 && s->process.gid == 100);
                 CHECK(s->process.has_umask && s->process.umask == 022);
                 CHECK(s->process.n_additional_gids == 2);
                 CHECK(s->process.n_additional_gids == 2 &&
-                      s->process.additional_gids[1] == 4294967295u);
+                      s->process.additional_gids[1] == 4294967294u);
                 CHECK(s->process.console_height == 24 && s->process.console_width == 80);
                 spec_free(s);
                 s = NULL;
         }
 
         CHECK(parse_modified("process.capabilities",
-                             "{\"ambient\":[\"CAP_SYS_ADMIN\"],\"inheritable\":[\"CAP_CHOWN\"]}",
+                             "{\"ambient\":[\"CAP_SYS_ADMIN\"],\"inheritable\":[\"CAP_CHOWN\","
+                             "\"CAP_SYS_ADMIN\"],\"permitted\":[\"CAP_SYS_ADMIN\"]}",
                              "process.rlimits",
                              "[{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709551615},"
                              " {\"type\":\"RLIMIT_RTTIME\",\"soft\":1,\"hard\":2}]",
                              &s) == 0);
         if (s) {
                 CHECK(s->process.caps.ambient == cap_bit("CAP_SYS_ADMIN"));
-                CHECK(s->process.caps.inheritable == cap_bit("CAP_CHOWN"));
+                CHECK(s->process.caps.inheritable ==
+                      (cap_bit("CAP_CHOWN") | cap_bit("CAP_SYS_ADMIN")));
                 CHECK(s->process.caps.bounding == 0);
                 CHECK(s->process.n_rlimits == 2);
                 if (s->process.n_rlimits == 2) {
