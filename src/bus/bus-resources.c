@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* linux.resources (already converted by src/spec/spec-resources.c) → the cgroup properties of
- * the scope in StartTransientUnit. systemd writes the cgroup files (v1 or v2) from them; crunit
- * writes nothing into the delegated cgroup itself (nothing accepted needs it yet). */
+ * the scope in StartTransientUnit. systemd writes the cgroup files (v1 or v2) from them; on
+ * cgroup v1 what it cannot express there crunit writes itself (runtime/cgroup-v1-extra.c). */
 #include <assert.h>
 #include <stdio.h>
 

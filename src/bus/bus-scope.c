@@ -91,8 +91,8 @@ static int call_and_wait(sd_bus *bus, sd_bus_message *call, const char *what, co
         return 0;
 }
 
-int bus_unit_property_string(sd_bus *bus, const char *unit, const char *interface,
-                             const char *property, char **ret)
+/* GetUnit: the object path of a loaded unit; -ENOENT when it is not loaded. */
+static int unit_object_path(sd_bus *bus, const char *unit, char **ret)
 {
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_bus_message_ sd_bus_message *reply = NULL;
@@ -104,10 +104,33 @@ int bus_unit_property_string(sd_bus *bus, const char *unit, const char *interfac
                 return sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit")
                            ? -ENOENT
                            : r;
-        r = sd_bus_message_read(reply, "o", &path);
+        if ((r = sd_bus_message_read(reply, "o", &path)) < 0)
+                return r;
+        *ret = strdup(path);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int bus_unit_property_string(sd_bus *bus, const char *unit, const char *interface,
+                             const char *property, char **ret)
+{
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        int r = unit_object_path(bus, unit, &path);
         if (r < 0)
                 return r;
         return sd_bus_get_property_string(bus, SD_DEST, path, interface, property, &error, ret);
+}
+
+int bus_unit_property_u64(sd_bus *bus, const char *unit, const char *interface,
+                          const char *property, uint64_t *ret)
+{
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        int r = unit_object_path(bus, unit, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_get_property_trivial(bus, SD_DEST, path, interface, property, &error, 't',
+                                           ret);
 }
 
 int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret)

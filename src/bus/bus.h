@@ -53,6 +53,9 @@ int bus_kill_unit(sd_bus *bus, const char *unit, int sig);
 /* A string property of a loaded unit; -ENOENT when the unit is not loaded. */
 int bus_unit_property_string(sd_bus *bus, const char *unit, const char *interface,
                              const char *property, char **ret);
+/* A uint64 ("t") property of a loaded unit; -ENOENT when it is not loaded. */
+int bus_unit_property_u64(sd_bus *bus, const char *unit, const char *interface,
+                          const char *property, uint64_t *ret);
 /* ActiveState of a unit ("active", "inactive", …); -ENOENT when it is not loaded. */
 int bus_unit_active_state(sd_bus *bus, const char *unit, char **ret);
 /* bus-verbs.c (pause/resume/update/ps): FreezeUnit or ThawUnit (systemd >= 246, cgroup v2). */

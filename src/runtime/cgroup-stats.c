@@ -69,16 +69,25 @@ static int bad_file(struct cg_dirs *d, const char *name)
         return log_error("cannot parse %s of cgroup %s", name, d->cg), -EINVAL;
 }
 
-/* The number in dirfd/name; 0 when there is no such file. */
-static int read_u64(struct cg_dirs *d, int dirfd, const char *name, uint64_t *ret)
+/* dirfd/name into *ret: 1, or 0 when there is no such file; other errors are logged. */
+static int read_file(struct cg_dirs *d, int dirfd, const char *name, char **ret)
 {
-        _cleanup_free_ char *t = NULL;
-        int r = read_at(dirfd, name, &t);
-        *ret = 0;
+        int r = read_at(dirfd, name, ret);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
                 return log_error_errno(r, "cannot read %s of cgroup %s", name, d->cg);
+        return 1;
+}
+
+/* The number in dirfd/name; 0 when there is no such file. */
+static int read_u64(struct cg_dirs *d, int dirfd, const char *name, uint64_t *ret)
+{
+        _cleanup_free_ char *t = NULL;
+        int r = read_file(d, dirfd, name, &t);
+        *ret = 0;
+        if (r <= 0)
+                return r;
         if (cg_parse_u64(t, ret) < 0)
                 return bad_file(d, name);
         return 1;
@@ -89,12 +98,10 @@ static int read_keyed(struct cg_dirs *d, int dirfd, const char *name, const char
                       uint64_t *ret)
 {
         _cleanup_free_ char *t = NULL;
-        int r = read_at(dirfd, name, &t);
+        int r = read_file(d, dirfd, name, &t);
         *ret = 0;
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return log_error_errno(r, "cannot read %s of cgroup %s", name, d->cg);
+        if (r <= 0)
+                return r;
         r = cg_keyed_get(t, key, ret);
         if (r == -ENOENT)
                 return 0;
@@ -156,10 +163,10 @@ static int stat_cpu(struct cg_dirs *d, json_object *data)
         if (d->unified || d->cpuacct < 0) {
                 /* v2 (in hybrid mode too when the scope has no cpuacct cgroup: the unified
                  * hierarchy's cpu.stat always has the usage) */
-                r = read_at(d->unified ? d->cpu : d->v2, "cpu.stat", &t);
-                if (r < 0 && r != -ENOENT)
-                        return log_error_errno(r, "cannot read cpu.stat of cgroup %s", d->cg);
-                if (r >= 0 && cg_parse_keyed(t, cpu_stat_one, &c) < 0)
+                r = read_file(d, d->unified ? d->cpu : d->v2, "cpu.stat", &t);
+                if (r < 0)
+                        return r;
+                if (r > 0 && cg_parse_keyed(t, cpu_stat_one, &c) < 0)
                         return bad_file(d, "cpu.stat");
         } else {
                 if ((r = read_u64(d, d->cpuacct, "cpuacct.usage", &c.usage)) < 0)
@@ -332,10 +339,10 @@ static int stat_memory(struct cg_dirs *d, json_object *data)
         _cleanup_free_ char *t = NULL;
         struct raw raw = {};
         uint64_t cache = 0;
-        int r = read_at(d->memory, "memory.stat", &t);
-        if (r < 0 && r != -ENOENT)
-                return log_error_errno(r, "cannot read memory.stat of cgroup %s", d->cg);
-        if (r >= 0) {
+        int r = read_file(d, d->memory, "memory.stat", &t);
+        if (r < 0)
+                return r;
+        if (r > 0) {
                 r = cg_parse_keyed(t, raw_add, &raw);
                 if (r == -ENOMEM) {
                         raw_free(&raw);
@@ -423,11 +430,9 @@ static int stat_blkio(struct cg_dirs *d, json_object *data)
         _cleanup_free_ char *t = NULL;
         int r;
         if (d->unified) {
-                r = read_at(d->blkio, "io.stat", &t);
-                if (r == -ENOENT)
-                        return 0;
-                if (r < 0)
-                        return log_error_errno(r, "cannot read io.stat of cgroup %s", d->cg);
+                r = read_file(d, d->blkio, "io.stat", &t);
+                if (r <= 0)
+                        return r;
                 return cg_parse_io_stat(t, o) < 0 ? bad_file(d, "io.stat") : 0;
         }
         bool any = false;

@@ -28,7 +28,7 @@ bool cgroup_is_unified(void)
 
 /* The path of `pid` in the hierarchy whose controller list is `controllers` ("" for the v2
  * line "0::/…", "name=systemd", "freezer"). */
-static int pid_cgroup_line(pid_t pid, const char *controllers, char **ret)
+int pid_cgroup_line(pid_t pid, const char *controllers, char **ret)
 {
         char path[64], line[4096];
         snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);

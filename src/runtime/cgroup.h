@@ -12,6 +12,9 @@ bool cgroup_is_unified(void);
 /* The cgroup of `pid` in the hierarchy systemd manages: the cgroup2 path ("0::") when
  * unified, else the name=systemd one. -ENOENT when there is none. */
 int cgroup_of_pid(pid_t pid, char **ret);
+/* The path of `pid` in the hierarchy with controller `controller` ("memory", "name=systemd"; ""
+ * for the v2 line "0::"). -ENOENT when there is none. Not logged. */
+int pid_cgroup_line(pid_t pid, const char *controller, char **ret);
 /* 1 when the cgroup of `pid` is frozen (v2: cgroup.events "frozen 1"; v1: the freezer
  * hierarchy's freezer.state FROZEN), 0 when not, negative errno if unknown. Not logged. */
 int cgroup_pid_frozen(pid_t pid);

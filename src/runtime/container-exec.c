@@ -18,7 +18,6 @@
 #include "exec.h"
 
 #include <fcntl.h>
-#include <libgen.h>
 #include <libmount/libmount.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,6 +32,7 @@
 
 #include "bus/bus.h"
 #include "cli.h"
+#include "intelrdt.h"
 #include "linux.h"
 #include "seccomp-notify.h"
 #include "seccomp.h"
@@ -266,13 +266,6 @@ struct exec_ctx {
         int init_root; /* O_PATH of /proc/<init>/root */
 };
 
-static void sink_to_parent(enum log_level level, const char *msg, void *userdata)
-{
-        struct setup_ctx *c = userdata;
-        (void)sync_send(c->sync_fd, level <= LOG_LEVEL_ERROR ? SYNC_ERROR : SYNC_LOG, (int)level,
-                        msg, -1);
-}
-
 static _noreturn_ void exec_stage2(struct exec_ctx *x)
 {
         struct setup_ctx *c = &x->setup;
@@ -308,15 +301,8 @@ static _noreturn_ void exec_stage2(struct exec_ctx *x)
 static _noreturn_ void exec_stage1(struct exec_ctx *x)
 {
         struct setup_ctx *c = &x->setup;
-        struct sync_msg m;
 
-        (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-        log_set_sink(sink_to_parent, c);
-        if (sync_expect(c->sync_fd, SYNC_GO, &m, NULL) < 0)
-                _exit(1);
-        /* the caller's extra fds must not enter the container's namespaces (CVE-2024-21626) */
-        if (close_inherited_fds(3 + c->preserve_fds) < 0)
-                _exit(1);
+        stage1_begin(c);
         if (x->ns_flags && setns(x->init_pidfd, x->ns_flags) < 0) {
                 log_error_errno(errno, "cannot join the namespaces of the container's init");
                 _exit(1);
@@ -343,37 +329,6 @@ static _noreturn_ void exec_stage1(struct exec_ctx *x)
 }
 
 /* ---- parent side -------------------------------------------------------------------------- */
-
-static int write_pid_file(const char *path, pid_t pid)
-{
-        _cleanup_free_ char *d = strdup(path), *b = strdup(path);
-        char buf[32];
-        if (!d || !b)
-                return log_error_errno(ENOMEM, "--pid-file");
-        _cleanup_close_ int dfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return log_error_errno(errno, "--pid-file %s", path);
-        snprintf(buf, sizeof buf, "%d", (int)pid);
-        int r = write_file_atomic_at(dfd, basename(b), buf, 0644);
-        if (r < 0)
-                return log_error_errno(r, "cannot write --pid-file %s", path);
-        return 0;
-}
-
-/* A pidfd of the recorded init, checked against its start time (no PID reuse). */
-static int open_init_pidfd(struct container *c)
-{
-        uint64_t t;
-        bool zombie;
-        int fd = pidfd_open_pid(c->state->pid);
-        if (fd < 0)
-                return -ESRCH;
-        if (proc_stat(c->state->pid, &t, &zombie) < 0 || zombie || t != c->state->pid_start_time) {
-                safe_close(fd);
-                return -ESRCH;
-        }
-        return fd;
-}
 
 /* Until the process has exec'd or failed: EOF, when both stages have closed their end (stage 1
  * exits, stage 2 execs or exits). *ret_pid: the process, once known (it may report an error
@@ -466,7 +421,7 @@ int container_exec(struct container *c, const struct exec_opts *o)
         if ((r = load_config(c, &s)) < 0 || (r = exec_build_process(s, o)) < 0 ||
             (r = check_options(s, o)) < 0)
                 return r;
-        if ((pidfd = open_init_pidfd(c)) < 0)
+        if ((pidfd = pidfd_open_checked(c->state->pid, c->state->pid_start_time)) < 0)
                 return log_error("cannot exec in a stopped container \"%s\"", c->id), -ESRCH;
         if ((r = foreign_namespaces(c->state->pid, &ns_flags)) < 0)
                 return r;
@@ -525,7 +480,8 @@ int container_exec(struct container *c, const struct exec_opts *o)
         }
         sock_child = safe_close(sock_child);
 
-        if ((r = attach_cgroups(c, c->state->pid, stage1)) < 0)
+        if ((r = attach_cgroups(c, c->state->pid, stage1)) < 0 ||
+            (c->state->rdt_group && (r = intelrdt_join(c->state->rdt_group, stage1)) < 0))
                 goto fail;
         if ((r = sync_send(sock_parent, SYNC_GO, 0, NULL, -1)) < 0) {
                 r = log_error_errno(r, "the exec'd process died");

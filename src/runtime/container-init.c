@@ -159,7 +159,7 @@ static _noreturn_ void stage2(struct setup_ctx *c)
         process_exec(c, path);
 }
 
-_noreturn_ void container_init_main(struct setup_ctx *c)
+void stage1_begin(struct setup_ctx *c)
 {
         struct sync_msg m;
 
@@ -169,6 +169,11 @@ _noreturn_ void container_init_main(struct setup_ctx *c)
                 _exit(1);
         if (close_inherited_fds(3 + c->preserve_fds) < 0)
                 _exit(1);
+}
+
+_noreturn_ void container_init_main(struct setup_ctx *c)
+{
+        stage1_begin(c);
         /* in the scope now: so is the journal forwarder */
         if (c->journal_stdio && journal_stdio_start(c) < 0)
                 _exit(1);

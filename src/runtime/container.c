@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,6 +17,7 @@
 #include "bus/unit-name.h"
 #include "cli.h"
 #include "config.h"
+#include "cgroup-v1-extra.h"
 #include "container-machine.h"
 #include "exec.h"
 #include "hooks.h"
@@ -112,22 +112,6 @@ static int validate_for_create(const struct spec *s, const struct create_opts *o
         if (arg_globals.rootless && !spec_find_namespace(s, CLONE_NEWUSER))
                 return log_error("running as an unprivileged user needs a user namespace in "
                                  "config.json (see: crunit spec --rootless)");
-        return 0;
-}
-
-static int write_pid_file(const char *path, pid_t pid)
-{
-        _cleanup_free_ char *d = strdup(path), *b = strdup(path);
-        char buf[32];
-        if (!d || !b)
-                return -ENOMEM;
-        _cleanup_close_ int dfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return log_error_errno(errno, "--pid-file %s", path);
-        snprintf(buf, sizeof buf, "%d", (int)pid);
-        int r = write_file_atomic_at(dfd, basename(b), buf, 0644);
-        if (r < 0)
-                return log_error_errno(r, "cannot write --pid-file %s", path);
         return 0;
 }
 
@@ -384,14 +368,21 @@ int container_create(const struct create_opts *o, struct container **ret)
                 scope_started = true;
                 log_debug("%s started in %.1f ms", unit, (double)(now_usec() - t0) / 1000.0);
         }
+        /* cgroup v1: what systemd cannot express, into the delegated cgroups, before any
+         * container code runs (stage 1 waits for SYNC_GO) */
+        if (bus && (r = cgroup_v1_extra_apply(c->dirfd, stage1, s->resources,
+                                              CGROUP_V1_AFTER_SYSTEMD)) < 0)
+                goto fail;
         if (s->intel_rdt) { /* stage 1 joins the group first: all the container inherits it */
                 const char *g = intelrdt_group_name(s->intel_rdt, o->id);
                 bool created;
                 if ((r = intelrdt_apply(rdt_fd, s->intel_rdt, g, stage1, &created)) < 0)
                         goto fail;
                 c->state->rdt_group_shared = s->intel_rdt->clos_id != NULL;
-                if (created && !(c->state->rdt_group = strdup(g))) {
-                        (void)intelrdt_remove(rdt_fd, g, c->state->rdt_group_shared);
+                c->state->rdt_group_created = created;
+                if (!(c->state->rdt_group = strdup(g))) {
+                        if (created)
+                                (void)intelrdt_remove(rdt_fd, g, c->state->rdt_group_shared);
                         r = log_error_errno(ENOMEM, "create");
                         goto fail;
                 }
@@ -451,10 +442,11 @@ fail:
         }
         if (scope_started)
                 (void)bus_stop_unit(bus, unit);
-        if (c->state && c->state->rdt_group)
+        if (c->state && c->state->rdt_group && c->state->rdt_group_created)
                 (void)intelrdt_remove(rdt_fd, c->state->rdt_group, c->state->rdt_group_shared);
         if (o->pid_file && c->state && c->state->pid)
                 (void)unlink(o->pid_file);
+        cgroup_v1_extra_remove(c->dirfd); /* the cpuset cgroup crunit made on v1 */
         (void)state_dir_remove(c->rootfd, o->id);
         return r;
 }
@@ -558,18 +550,9 @@ static int open_init(struct container *c)
 {
         if (c->pidfd >= 0)
                 return c->pidfd;
-        if (c->state->pid <= 0)
-                return -ESRCH;
-        int fd = pidfd_open_pid(c->state->pid);
-        if (fd < 0)
-                return fd;
-        uint64_t t;
-        bool zombie;
-        if (proc_stat(c->state->pid, &t, &zombie) < 0 || zombie || t != c->state->pid_start_time) {
-                safe_close(fd);
-                return -ESRCH;
-        }
-        c->pidfd = fd;
+        int fd = pidfd_open_checked(c->state->pid, c->state->pid_start_time);
+        if (fd >= 0)
+                c->pidfd = fd;
         return fd;
 }
 
@@ -657,7 +640,8 @@ int container_delete(struct container *c, bool force)
                 log_debug("%s stopped in %.1f ms", c->state->unit,
                           (double)(now_usec() - t0) / 1000.0);
         }
-        if (c->state->rdt_group) /* linux.intelRdt: the resctrl group crunit created */
+        cgroup_v1_extra_remove(c->dirfd); /* the cpuset cgroup crunit made on v1 */
+        if (c->state->rdt_group && c->state->rdt_group_created) /* linux.intelRdt */
                 intelrdt_delete_group(c->state->rdt_group, c->state->rdt_group_shared);
         if (c->state->hooks) {
                 struct spec_hooks h;

@@ -59,6 +59,10 @@ const char *state_root(void);
 /* container-init.c: the child side, entered right after fork(); never returns. */
 struct setup_ctx;
 _noreturn_ void container_init_main(struct setup_ctx *c);
+/* Stage 1's first steps, for the init and for exec: dies with crunit, logs through the sync
+ * socket, waits for GO, closes every fd but 3 + preserve_fds (the caller's extra fds must not
+ * enter the container's namespaces, CVE-2024-21626). _exit(1) on failure. */
+void stage1_begin(struct setup_ctx *c);
 
 /* container-freeze.c: pause/resume (systemd's FreezeUnit/ThawUnit on cgroup v2, the v1
  * freezer on hybrid), the container's cgroup (for ps). */

@@ -268,8 +268,9 @@ int intelrdt_check(int rootfd, const struct spec_intel_rdt *rdt)
                                  field);
         r = read_full_file_at(monfd, "mon_features", &features, NULL);
         if (r < 0)
-                return log_error_errno(r, "linux.intelRdt.%s: cannot read "
-                                          "info/L3_MON/mon_features",
+                return log_error_errno(r,
+                                       "linux.intelRdt.%s: cannot read "
+                                       "info/L3_MON/mon_features",
                                        field);
         if (rdt->enable_cmt && !has_line(features, "llc_occupancy"))
                 return log_error("linux.intelRdt.enableCMT: this CPU does not offer cache "
@@ -316,11 +317,12 @@ static int write_schemata(int rootfd, int groupfd, const char *name,
                           const struct spec_intel_rdt *rdt)
 {
         /* O_CREAT|O_TRUNC as a shell's `>`: on resctrl the file exists and is written */
-        _cleanup_close_ int fd =
-            openat(groupfd, "schemata", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        _cleanup_close_ int fd = openat(
+            groupfd, "schemata", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0)
-                return log_error_errno(errno, "linux.intelRdt: cannot open the schemata of "
-                                              "resctrl group %s",
+                return log_error_errno(errno,
+                                       "linux.intelRdt: cannot open the schemata of "
+                                       "resctrl group %s",
                                        name);
         int r = write_lines(fd, rdt->schemata_first);
         if (r >= 0) /* the schemata field after l3CacheSchema/memBwSchema (runtime-spec) */
@@ -328,8 +330,9 @@ static int write_schemata(int rootfd, int groupfd, const char *name,
         if (r < 0) {
                 char why[256];
                 last_cmd_status(rootfd, why, sizeof why);
-                return log_error_errno(r, "linux.intelRdt: resctrl refused the schemata for group "
-                                          "%s%s",
+                return log_error_errno(r,
+                                       "linux.intelRdt: resctrl refused the schemata for group "
+                                       "%s%s",
                                        name, why);
         }
         return 0;
@@ -340,8 +343,9 @@ static int check_existing(int groupfd, const char *name, const struct spec_intel
         _cleanup_free_ char *have = NULL;
         int r = read_full_file_at(groupfd, "schemata", &have, NULL);
         if (r < 0)
-                return log_error_errno(r, "linux.intelRdt: cannot read the schemata of resctrl "
-                                          "group %s",
+                return log_error_errno(r,
+                                       "linux.intelRdt: cannot read the schemata of resctrl "
+                                       "group %s",
                                        name);
         if (!intelrdt_schemata_match(have, rdt->schemata_first, rdt->schemata_last)) {
                 for (char *c = have; *c; c++)
@@ -354,11 +358,43 @@ static int check_existing(int groupfd, const char *name, const struct spec_intel
         return 0;
 }
 
+static int write_task(int groupfd, const char *name, pid_t pid)
+{
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "%d\n", (int)pid), r = 0;
+        /* O_APPEND|O_CREAT as a shell's `>>`; on resctrl the file exists */
+        _cleanup_close_ int fd =
+            openat(groupfd, "tasks", O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 || (r = write_all(fd, buf, (size_t)n)) < 0)
+                return log_error_errno(fd < 0 ? errno : -r,
+                                       "linux.intelRdt: cannot add pid %d to resctrl group %s",
+                                       (int)pid, name);
+        return 0;
+}
+
+int intelrdt_add_task(int rootfd, const char *name, pid_t pid)
+{
+        if (!resctrl_group_name_is_valid(name))
+                return log_error("resctrl group \"%s\" in the state is not a group name", name);
+        _cleanup_close_ int groupfd =
+            openat(rootfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (groupfd < 0)
+                return log_error_errno(errno, "linux.intelRdt: cannot open resctrl group %s", name);
+        return write_task(groupfd, name, pid);
+}
+
+int intelrdt_join(const char *name, pid_t pid)
+{
+        _cleanup_close_ int fd = -1;
+        int r = intelrdt_open_root(&fd);
+        return r < 0 ? r : intelrdt_add_task(fd, name, pid);
+}
+
 int intelrdt_apply(int rootfd, const struct spec_intel_rdt *rdt, const char *name, pid_t pid,
                    bool *ret_created)
 {
         bool has_schemata = rdt->schemata_first || rdt->schemata_last, created = false;
-        _cleanup_close_ int groupfd = -1, fd = -1;
+        _cleanup_close_ int groupfd = -1;
         int r;
 
         assert(rdt && name && pid > 0 && ret_created);
@@ -372,8 +408,9 @@ int intelrdt_apply(int rootfd, const struct spec_intel_rdt *rdt, const char *nam
                 if (mkdirat(rootfd, name, 0755) >= 0)
                         created = true;
                 else if (errno != EEXIST)
-                        return log_error_errno(errno, "linux.intelRdt: cannot create resctrl "
-                                                      "group %s%s",
+                        return log_error_errno(errno,
+                                               "linux.intelRdt: cannot create resctrl "
+                                               "group %s%s",
                                                name,
                                                errno == ENOSPC ? " (no free CLOSID left)" : "");
         }
@@ -383,8 +420,9 @@ int intelrdt_apply(int rootfd, const struct spec_intel_rdt *rdt, const char *nam
                                                 "not exist, and without schemata in "
                                                 "config.json crunit does not create it",
                                                 name)
-                                    : log_error_errno(errno, "linux.intelRdt: cannot open "
-                                                             "resctrl group %s",
+                                    : log_error_errno(errno,
+                                                      "linux.intelRdt: cannot open "
+                                                      "resctrl group %s",
                                                       name);
                 goto fail;
         }
@@ -395,15 +433,8 @@ int intelrdt_apply(int rootfd, const struct spec_intel_rdt *rdt, const char *nam
                         goto fail;
         }
 
-        char buf[32];
-        int n = snprintf(buf, sizeof buf, "%d\n", (int)pid);
-        fd = openat(groupfd, "tasks", O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0 || (r = write_all(fd, buf, (size_t)n)) < 0) {
-                r = log_error_errno(fd < 0 ? errno : -r,
-                                    "linux.intelRdt: cannot add pid %d to resctrl group %s",
-                                    (int)pid, name);
+        if ((r = write_task(groupfd, name, pid)) < 0)
                 goto fail;
-        }
         log_debug("pid %d in resctrl group %s%s", (int)pid, name, created ? " (created)" : "");
         *ret_created = created;
         return 0;
@@ -424,8 +455,7 @@ int intelrdt_remove(int rootfd, const char *name, bool only_if_empty)
                 _cleanup_free_ char *tasks = NULL;
                 if (groupfd < 0)
                         return errno == ENOENT ? 0
-                                               : log_warning_errno(errno, "resctrl group %s",
-                                                                   name);
+                                               : log_warning_errno(errno, "resctrl group %s", name);
                 int r = read_full_file_at(groupfd, "tasks", &tasks, NULL);
                 if (r < 0 && r != -ENOENT)
                         return log_warning_errno(r, "cannot read the tasks of resctrl group %s",

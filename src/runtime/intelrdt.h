@@ -47,5 +47,9 @@ int intelrdt_remove(int rootfd, const char *name, bool only_if_empty);
  * then `last` (a later line overrides an earlier one for the same resource and id); values
  * compare as hex numbers when both parse (the kernel zero-pads cache bit masks). */
 bool intelrdt_schemata_match(const char *existing, char *const *first, char *const *last);
+/* exec: adds `pid` to the container's group `name` (which must exist). intelrdt_join() does it
+ * on /sys/fs/resctrl. */
+int intelrdt_add_task(int rootfd, const char *name, pid_t pid);
+int intelrdt_join(const char *name, pid_t pid);
 /* delete: intelrdt_remove() on /sys/fs/resctrl; a failure is only a warning. */
 void intelrdt_delete_group(const char *name, bool only_if_empty);

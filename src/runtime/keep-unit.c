@@ -22,12 +22,6 @@ bool keep_unit_wanted(const struct spec *s, bool option)
         return t && (streq(t, "true") || streq(t, "1") || streq(t, "yes"));
 }
 
-static bool endswith_service(const char *u)
-{
-        size_t l = strlen(u);
-        return l > 8 && streq(u + l - 8, ".service");
-}
-
 int keep_unit_own_service(bool user, char **ret)
 {
         char *unit = NULL;
@@ -36,7 +30,7 @@ int keep_unit_own_service(bool user, char **ret)
                 return log_error_errno(r,
                                        "--keep-unit: cannot tell which unit crunit runs in (it "
                                        "must run inside a service, e.g. ExecStart=crunit run …)");
-        if (!endswith_service(unit)) {
+        if (!endswith(unit, ".service")) {
                 log_error(
                     "--keep-unit: crunit is not running inside a service but in %s: keep-unit "
                     "mode is for ExecStart= of a .service",

@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -155,6 +156,8 @@ int state_save(int dirfd, const struct container_state *s)
                 json_object_object_add(o, "keepUnit", json_object_new_boolean(true));
         if (s->rdt_group) {
                 add_string(o, "intelRdtGroup", s->rdt_group);
+                json_object_object_add(o, "intelRdtGroupCreated",
+                                       json_object_new_boolean(s->rdt_group_created));
                 json_object_object_add(o, "intelRdtGroupShared",
                                        json_object_new_boolean(s->rdt_group_shared));
         }
@@ -215,6 +218,8 @@ int state_load(int dirfd, const char *id, struct container_state **ret)
         if (json_object_object_get_ex(o, "keepUnit", &v))
                 s->keep_unit = json_object_get_boolean(v);
         s->rdt_group = dup_field(o, "intelRdtGroup");
+        if (json_object_object_get_ex(o, "intelRdtGroupCreated", &v))
+                s->rdt_group_created = json_object_get_boolean(v);
         if (json_object_object_get_ex(o, "intelRdtGroupShared", &v))
                 s->rdt_group_shared = json_object_get_boolean(v);
         json_object_put(o);
@@ -262,5 +267,21 @@ int state_dir_remove(int rootfd, const char *id)
         int r = rm_rf_at(rootfd, id);
         if (r < 0)
                 return log_error_errno(r, "cannot remove the state of container %s", id);
+        return 0;
+}
+
+int write_pid_file(const char *path, pid_t pid)
+{
+        _cleanup_free_ char *d = strdup(path), *b = strdup(path);
+        char buf[32];
+        if (!d || !b)
+                return log_error_errno(ENOMEM, "--pid-file");
+        _cleanup_close_ int dfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return log_error_errno(errno, "--pid-file %s", path);
+        snprintf(buf, sizeof buf, "%d", (int)pid);
+        int r = write_file_atomic_at(dfd, basename(b), buf, 0644);
+        if (r < 0)
+                return log_error_errno(r, "cannot write --pid-file %s", path);
         return 0;
 }

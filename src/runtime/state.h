@@ -46,9 +46,10 @@ struct container_state {
         json_object *annotations; /* owned, may be NULL */
         json_object *hooks;       /* owned, may be NULL: config.json's "hooks", for start/delete */
         char *notify_socket;      /* the host's $NOTIFY_SOCKET at create (passthrough), or NULL */
-        bool keep_unit; /* `unit` is the service crunit ran in (--keep-unit), not a scope */
-        char *rdt_group;       /* resctrl group crunit created (linux.intelRdt), removed on delete */
-        bool rdt_group_shared; /* it is a closID other containers may join: removed once empty */
+        bool keep_unit;         /* `unit` is the service crunit ran in (--keep-unit), not a scope */
+        char *rdt_group;        /* linux.intelRdt's resctrl group (exec joins it), or NULL */
+        bool rdt_group_created; /* crunit created it: delete removes it */
+        bool rdt_group_shared;  /* it is a closID other containers may join: removed once empty */
 };
 
 void container_state_free(struct container_state *s);
@@ -77,5 +78,8 @@ enum container_status state_status(int dirfd, const struct container_state *s);
  * created, owner, annotations). */
 json_object *state_to_json(const struct container_state *s, enum container_status st);
 int state_dir_remove(int rootfd, const char *id);
+/* --pid-file of create/run/exec: the PID in decimal, written atomically (tmp + rename in the
+ * file's directory). Logs its error. */
+int write_pid_file(const char *path, pid_t pid);
 /* Current time in RFC 3339 with nanoseconds, as runc writes "created". */
 char *now_rfc3339(void);

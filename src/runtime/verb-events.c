@@ -53,24 +53,6 @@ static int stats_gone(struct container *c, const char *cg)
                -ESRCH;
 }
 
-/* A pidfd of the container's init, checked against its recorded start time; -ESRCH when it is
- * not running any more. */
-static int open_init(struct container *c)
-{
-        uint64_t t;
-        bool zombie;
-        if (c->state->pid <= 0)
-                return -ESRCH;
-        int fd = pidfd_open_pid(c->state->pid);
-        if (fd < 0)
-                return -ESRCH;
-        if (proc_stat(c->state->pid, &t, &zombie) < 0 || zombie || t != c->state->pid_start_time) {
-                safe_close(fd);
-                return -ESRCH;
-        }
-        return fd;
-}
-
 static int report_oom(struct container *c, struct oom_watch *w)
 {
         int n = oom_watch_read(w);
@@ -88,7 +70,7 @@ static int report_oom(struct container *c, struct oom_watch *w)
 
 static int watch(struct container *c, const char *cg, bool unified, uint64_t interval_usec)
 {
-        _cleanup_close_ int pidfd = open_init(c);
+        _cleanup_close_ int pidfd = pidfd_open_checked(c->state->pid, c->state->pid_start_time);
         struct oom_watch w;
         int r = 0;
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "bus/bus.h"
+#include "cgroup-v1-extra.h"
 #include "container.h"
 #include "shared/fs-util.h"
 #include "shared/log.h"
@@ -180,10 +181,18 @@ int verb_update(int argc, char *argv[])
                 json_object_object_foreach(obj, key, val)
                     json_object_object_add(section(res, sec), key, json_object_get(val));
         }
-        if ((r = spec_parse_resources(res, &parsed)) < 0)
-                return r;
-        if (!parsed)
-                return usage_error("update", "nothing to update: give a resource option or -r");
+        /* runc: --memory-swap alone keeps the memory limit in effect (read from the unit) */
+        json_object *mem = NULL;
+        bool swap_alone = json_object_object_get_ex(res, "memory", &mem) &&
+                          json_object_object_get_ex(mem, "swap", NULL) &&
+                          !json_object_object_get_ex(mem, "limit", NULL);
+        if (!swap_alone) {
+                if ((r = spec_parse_resources(res, &parsed)) < 0)
+                        return r;
+                if (!parsed)
+                        return usage_error("update",
+                                           "nothing to update: give a resource option or -r");
+        }
 
         if ((r = container_open(id, true, false, &c)) < 0)
                 return r;
@@ -194,5 +203,24 @@ int verb_update(int argc, char *argv[])
                 return log_error("container \"%s\" has no scope to update", c->id), -EOPNOTSUPP;
         if ((r = bus_connect_systemd(c->state->bus == BUS_USER, true, &bus)) < 0)
                 return r;
-        return bus_set_unit_resources(bus, c->state->unit, parsed);
+        if (swap_alone) {
+                uint64_t limit;
+                const char *iface = endswith(c->state->unit, ".service")
+                                        ? "org.freedesktop.systemd1.Service"
+                                        : "org.freedesktop.systemd1.Scope";
+                if ((r = bus_unit_property_u64(bus, c->state->unit, iface, "MemoryMax", &limit)) <
+                    0)
+                        return log_error_errno(r, "cannot read the memory limit of %s",
+                                               c->state->unit);
+                json_object_object_add(
+                    mem, "limit", json_object_new_int64(limit > INT64_MAX ? -1 : (int64_t)limit));
+                if ((r = spec_parse_resources(res, &parsed)) < 0)
+                        return r;
+        }
+        /* cgroup v1: what systemd cannot express (cgroup-v1-extra.h), around its properties */
+        if ((r = cgroup_v1_extra_apply(c->dirfd, c->state->pid, parsed, CGROUP_V1_BEFORE_SYSTEMD)) <
+                0 ||
+            (r = bus_set_unit_resources(bus, c->state->unit, parsed)) < 0)
+                return r;
+        return cgroup_v1_extra_apply(c->dirfd, c->state->pid, parsed, CGROUP_V1_AFTER_SYSTEMD);
 }

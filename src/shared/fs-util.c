@@ -146,12 +146,14 @@ int rm_rf_at(int parentfd, const char *name)
         return r;
 }
 
-int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
+/* openat2(rootfd, path) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | `resolve`. Not
+ * O_NOFOLLOW for RESOLVE_NO_SYMLINKS: O_PATH would return the symlink itself. */
+static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode, uint64_t resolve)
 {
         struct open_how how = {
             .flags = (uint64_t)(flags | O_CLOEXEC),
             .mode = (flags & O_CREAT) ? mode : 0,
-            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve,
         };
         while (*path == '/')
                 path++;
@@ -162,6 +164,11 @@ int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
                 fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
         while (fd < 0 && errno == EAGAIN);
         return fd < 0 ? -errno : fd;
+}
+
+int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
+{
+        return openat2_in_root(rootfd, path, flags, mode, 0);
 }
 
 int mkdir_open_in_root(int rootfd, const char *path, mode_t mode, bool leaf_is_file)
@@ -229,21 +236,7 @@ const char *fd_path(int fd, char buf[static FD_PATH_MAX])
 
 int open_in_root_nofollow(int rootfd, const char *path, int flags, mode_t mode)
 {
-        struct open_how how = {
-            .flags = (uint64_t)(flags | O_CLOEXEC), /* not O_NOFOLLOW: O_PATH would
-                                                       return the symlink itself */
-            .mode = (flags & O_CREAT) ? mode : 0,
-            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-        };
-        while (*path == '/')
-                path++;
-        if (!*path)
-                path = ".";
-        int fd;
-        do
-                fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-        while (fd < 0 && errno == EAGAIN);
-        return fd < 0 ? -errno : fd;
+        return openat2_in_root(rootfd, path, flags, mode, RESOLVE_NO_SYMLINKS);
 }
 
 bool fd_is_char_device(int fd, unsigned maj, unsigned min)

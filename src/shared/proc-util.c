@@ -47,6 +47,22 @@ int pidfd_open_pid(pid_t pid)
         return fd < 0 ? -errno : fd;
 }
 
+int pidfd_open_checked(pid_t pid, uint64_t start_time)
+{
+        uint64_t t;
+        bool zombie;
+        if (pid <= 0)
+                return -ESRCH;
+        int fd = pidfd_open_pid(pid);
+        if (fd < 0)
+                return -ESRCH;
+        if (proc_stat(pid, &t, &zombie) < 0 || zombie || t != start_time) {
+                safe_close(fd);
+                return -ESRCH;
+        }
+        return fd;
+}
+
 int pidfd_signal(int pidfd, int sig)
 {
         if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)

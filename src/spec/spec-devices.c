@@ -20,10 +20,7 @@ static int parse_device(json_object *o, const char *path, void *item, void *user
         if (r < 0)
                 return r;
 
-        v = spec_json_required(o, path, "path", p);
-        if (!v)
-                return -EINVAL;
-        r = spec_json_string(v, p, &dpath);
+        r = spec_json_required_string(o, path, "path", p, &dpath);
         if (r < 0)
                 return r;
         if (dpath[0] != '/')
@@ -35,10 +32,7 @@ static int parse_device(json_object *o, const char *path, void *item, void *user
                 /* no "..", ".", "//" or trailing "/": the node is made where it says */
                 return spec_error("%s is not a clean path to a file: \"%s\"", p, dpath);
 
-        v = spec_json_required(o, path, "type", p);
-        if (!v)
-                return -EINVAL;
-        r = spec_json_string(v, p, &type);
+        r = spec_json_required_string(o, path, "type", p, &type);
         if (r < 0)
                 return r;
         if (streq(type, "c") || streq(type, "u"))

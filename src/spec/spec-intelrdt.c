@@ -75,8 +75,9 @@ static int parse_schemata_field(json_object *v, struct spec_intel_rdt *rdt)
         int r;
         if (json_object_is_type(v, json_type_string)) { /* the form of config-linux.md's example */
                 r = spec_json_string(v, "linux.intelRdt.schemata", &text);
-                return r < 0 ? r : add_lines(&rdt->schemata_last, text, "linux.intelRdt.schemata",
-                                             false);
+                return r < 0
+                           ? r
+                           : add_lines(&rdt->schemata_last, text, "linux.intelRdt.schemata", false);
         }
         r = spec_json_array(v, "linux.intelRdt.schemata"); /* runtime-spec 1.3: one line each */
         if (r < 0)
@@ -96,9 +97,9 @@ static int parse_schemata_field(json_object *v, struct spec_intel_rdt *rdt)
 
 static int parse_intel_rdt(json_object *o, struct spec_intel_rdt *rdt)
 {
-        static const char *const known[] = {"closID",    "l3CacheSchema", "memBwSchema",
-                                            "schemata",  "enableCMT",     "enableMBM",
-                                            "enableMonitoring", NULL};
+        static const char *const known[] = {
+            "closID",    "l3CacheSchema", "memBwSchema",      "schemata",
+            "enableCMT", "enableMBM",     "enableMonitoring", NULL};
         const char *str, *mb = NULL;
         json_object *v;
         bool b;

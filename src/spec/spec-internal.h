@@ -24,6 +24,9 @@ char *spec_field(char buf[static SPEC_PATH_MAX], const char *fmt, ...) _printf_(
  * `field`; NULL, after an error naming it, when it is missing (callers return -EINVAL). */
 json_object *spec_json_required(json_object *o, const char *path, const char *key,
                                 char field[static SPEC_PATH_MAX]);
+/* spec_json_required() and spec_json_string(): the required string member `key`. */
+int spec_json_required_string(json_object *o, const char *path, const char *key,
+                              char field[static SPEC_PATH_MAX], const char **ret);
 
 /* Returns obj[key], or NULL when the key is absent or its value is JSON null. */
 json_object *spec_json_get(json_object *obj, const char *key);

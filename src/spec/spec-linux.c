@@ -48,10 +48,7 @@ static int parse_namespace(json_object *o, const char *path, struct spec_namespa
         if (r < 0)
                 return r;
 
-        v = spec_json_required(o, path, "type", p);
-        if (!v)
-                return -EINVAL;
-        r = spec_json_string(v, p, &type);
+        r = spec_json_required_string(o, path, "type", p, &type);
         if (r < 0)
                 return r;
         ret->type = 0;

@@ -164,7 +164,7 @@ static int parse_memory(json_object *o, struct spec_resources *res)
             "checkBeforeUpdate",
             NULL,
         };
-        static const char *const refused[] = {"kernel", "kernelTCP", "swappiness", NULL};
+        static const char *const refused[] = {"kernel", "kernelTCP", NULL};
         static const char *const refused_unless_false[] = {"disableOOMKiller", "useHierarchy",
                                                            "checkBeforeUpdate", NULL};
         const char *path = "linux.resources.memory";
@@ -191,6 +191,16 @@ static int parse_memory(json_object *o, struct spec_resources *res)
         r = get_int64(o, path, "swap", -1, &swap, &has_swap);
         if (r < 0)
                 return r;
+        int64_t swappiness; /* runc: -1 is "not set" */
+        bool has_swappiness;
+        r = get_int64(o, path, "swappiness", -1, &swappiness, &has_swappiness);
+        if (r < 0)
+                return r;
+        if (has_swappiness && swappiness > 100)
+                return spec_error("%s.swappiness: %" PRId64 " is not between 0 and 100", path,
+                                  swappiness);
+        res->has_swappiness = has_swappiness && swappiness >= 0;
+        res->swappiness = (uint64_t)(res->has_swappiness ? swappiness : 0);
 
         /* As runc: 0 means "not set". */
         if (has_limit && limit != 0) {

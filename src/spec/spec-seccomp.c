@@ -192,10 +192,7 @@ static int parse_arg(json_object *o, const char *path, struct spec_seccomp_arg *
                         return r;
         }
 
-        v = spec_json_required(o, path, "op", p);
-        if (!v)
-                return -EINVAL;
-        r = spec_json_string(v, p, &op);
+        r = spec_json_required_string(o, path, "op", p, &op);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < ARRAY_SIZE(op_table); i++)
@@ -234,10 +231,7 @@ static int parse_syscall(json_object *o, const char *path, struct spec_seccomp_s
         if (!ret->names[0])
                 return spec_error("%s must not be empty", p);
 
-        v = spec_json_required(o, path, "action", p);
-        if (!v)
-                return -EINVAL;
-        r = spec_json_string(v, p, &action);
+        r = spec_json_required_string(o, path, "action", p, &action);
         if (r < 0)
                 return r;
         r = parse_errno(o, "errnoRet", path, &has_errno, &errno_ret);

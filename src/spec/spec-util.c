@@ -80,6 +80,15 @@ json_object *spec_json_required(json_object *o, const char *path, const char *ke
         return v;
 }
 
+int spec_json_required_string(json_object *o, const char *path, const char *key,
+                              char field[static SPEC_PATH_MAX], const char **ret)
+{
+        json_object *v = spec_json_required(o, path, key, field);
+        if (!v)
+                return -EINVAL;
+        return spec_json_string(v, field, ret);
+}
+
 int spec_json_object(json_object *v, const char *path)
 {
         assert(path);

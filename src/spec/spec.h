@@ -131,6 +131,8 @@ struct spec_device_allow {
 struct spec_resources {
         bool has_memory_max, has_memory_low, has_memory_swap_max;
         uint64_t memory_max, memory_low, memory_swap_max; /* UINT64_MAX: infinity */
+        bool has_swappiness; /* memory.swappiness 0-100: cgroup v1 only (cgroup-v1-extra.c) */
+        uint64_t swappiness;
         bool has_cpu_weight;
         uint64_t cpu_weight;
         bool has_cpu_quota; /* CPUQuotaPerSecUSec; UINT64_MAX: infinity */

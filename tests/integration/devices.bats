@@ -13,15 +13,6 @@ teardown() { common_teardown; }
 
 hybrid() { [[ ${CRUNIT_SANDBOX_MODE:-unified} == hybrid ]]; }
 
-# A new proc in a user namespace needs a fully visible /proc: crunit runs in a
-# mount namespace without the sandbox's /proc/sys overmount (see rootless.bats).
-userns_crunit() {
-	local w=$BATS_TEST_TMPDIR/crunit-nsproc
-	printf '#!/bin/sh\nexec unshare -m sh -c '"'"'umount -l /proc/sys && exec "$@"'"'"' sh %s "$@"\n' "$CRUNIT" >"$w"
-	chmod +x "$w"
-	CRUNIT=$w
-}
-
 # devices JSON: sets linux.devices.
 cfg_devices() {
 	cfg ".linux.devices = $1"
@@ -97,17 +88,7 @@ cfg_devices() {
 }
 
 @test "devices: in a user namespace the host's node is bind-mounted" {
-	cfg '.linux.namespaces += [{"type": "user"}] |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.mounts |= map(select(.destination != "/sys" and .destination != "/dev/mqueue"))'
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	# the mapped root must be able to reach the rootfs
-	local d=$BUNDLE
-	while [[ $d != / ]]; do
-		chmod a+x "$d"
-		d=$(dirname "$d")
-	done
+	userns_bundle
 	userns_crunit
 	cfg_devices '[{"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200}]'
 	run_ctr_ok 'stat -c "%t:%T" /dev/net/tun && grep -c " /dev/net/tun " /proc/self/mountinfo'

@@ -145,21 +145,6 @@ proc_status_field() {
 	assert_eq "$output" 2 "Seccomp mode"
 }
 
-# start_agent_at SOCKET OUT REPLY...: lib/seccomp-agent.py in the background (one connection).
-start_agent_at() {
-	local sock=$1 out=$2
-	shift 2
-	"$PYTHON" "$LIB/seccomp-agent.py" "$sock" "$out" "$@" 2>"$out.err" &
-	on_teardown "kill -KILL $!"
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[[ -e $out.ready ]] && return 0
-		sleep 0.1
-	done
-	show_file "$out.err"
-	fail "the seccomp agent did not start"
-}
-
 @test "exec: SCMP_ACT_NOTIFY: the process's listener fd goes to listenerPath too" {
 	local sdir sock
 	sdir=$(mktemp -d /tmp/xn.XXXXXX)
@@ -168,13 +153,13 @@ start_agent_at() {
 	cfg '.root.readonly = false'
 	cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
 		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}' --arg p "$sock"
-	start_agent_at "$sock" "$sdir/init" continue
+	start_seccomp_agent "$sock" "$sdir/init" continue
 	start_sleeper
 	wait_file_contains "$sdir/init" seccompFd
 	assert_eq "$(jq -r .pid "$sdir/init")" "$INIT" "pid in the init's ContainerProcessState"
 	# a second agent for the exec'd process (the first one serves the init)
 	rm -f "$sock"
-	start_agent_at "$sock" "$sdir/exec" 31
+	start_seccomp_agent "$sock" "$sdir/exec" 31
 	cr exec "$ID" sh -c 'mkdir /tmp/a; echo "mkdir=$?"'
 	assert_eq "$status" 0 "exit status"
 	assert_eq "$output" "mkdir=1"
@@ -248,17 +233,9 @@ start_agent_at() {
 @test "exec: with a user namespace, the process is in it (ids mapped)" {
 	# no proc/sysfs/mqueue: the sandbox's /proc is not fully visible, which a proc mount in a
 	# user namespace needs; the process is inspected from outside instead
-	cfg '.linux.namespaces += [{"type": "user"}] |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.mounts |= map(select(.destination != "/sys" and .destination != "/dev/mqueue" and .destination != "/proc"))'
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	# the mapped root must be able to reach the rootfs
-	local d=$BUNDLE pid ns
-	while [[ $d != / ]]; do
-		chmod a+x "$d"
-		d=$(dirname "$d")
-	done
+	userns_bundle
+	cfg '.mounts |= map(select(.destination != "/proc"))'
+	local pid ns
 	start_sleeper
 	crunit_ok exec "$ID" sh -c 'echo $(id -u) $(id -g)'
 	assert_eq "$output" "0 0" "ids inside"

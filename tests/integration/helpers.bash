@@ -304,6 +304,17 @@ wait_file_contains() {
 	fail "'$want' did not show up in $f within ${secs}s"
 }
 
+# wait_pgrep PATTERN [SECONDS]: waits until a process whose command line
+# matches PATTERN runs (after `run -d` the init may not have exec'd yet).
+wait_pgrep() {
+	local pat=$1 secs=${2:-10} i
+	for ((i = 0; i < secs * 10; i++)); do
+		pgrep -f -- "$pat" >/dev/null && return 0
+		sleep 0.1
+	done
+	fail "no process matching '$pat' within ${secs}s"
+}
+
 # wait_gone PID [SECONDS]
 wait_pid_gone() {
 	local pid=$1 secs=${2:-10} i
@@ -473,4 +484,94 @@ EOF
 		sleep 0.05
 	done
 	fail "console receiver did not come up on $sock"
+}
+
+# Rootless tests (rootless.bats, userns.bats), in setup_file: creates the
+# unprivileged user (lib/rootless-user.sh) and exports CRUNIT_ROOTLESS_USER,
+# CRUNIT_ROOTLESS_UID, CRUNIT_ROOTLESS_GID, the same as RUSER, RUID, RGID, and
+# RL_XDG (its XDG_RUNTIME_DIR).
+rootless_user_setup_file() {
+	require_sandbox || return 1
+	local env
+	env=$("$LIB/rootless-user.sh" --env) || { echo "lib/rootless-user.sh failed" >&2; return 1; }
+	eval "$env"
+	export CRUNIT_ROOTLESS_USER CRUNIT_ROOTLESS_UID CRUNIT_ROOTLESS_GID
+	export RUSER=$CRUNIT_ROOTLESS_USER RUID=$CRUNIT_ROOTLESS_UID RGID=$CRUNIT_ROOTLESS_GID
+	export RL_XDG=$XDG_RUNTIME_DIR
+}
+
+# as_user XDG_RUNTIME_DIR CRUNIT-ARGS...: runs crunit as the rootless user $RUSER,
+# like cr (sets status, output, stderr, lines, stderr_lines; container output in
+# $CR_OUT/$CR_ERR). Sandbox quirk: sandbox.sh mounts /proc/sys read-only over the
+# sandbox's /proc, and the kernel refuses a new proc in a user namespace unless
+# /proc is fully visible; so the user's crunit runs in a private mount namespace
+# without that overmount, as on a normal host (CRUNIT_ROOTLESS_KEEP_PROC_SYS=1:
+# without this workaround).
+as_user() {
+	local xdg=$1
+	shift
+	CR_N=$((CR_N + 1))
+	CR_OUT=$BATS_TEST_TMPDIR/user.$CR_N.out
+	CR_ERR=$BATS_TEST_TMPDIR/user.$CR_N.err
+	: >"$CR_OUT"
+	: >"$CR_ERR"
+	chmod 0666 "$CR_OUT" "$CR_ERR"
+	local wrap=(unshare -m sh -c 'umount -l /proc/sys && exec "$@"' sh)
+	[[ ${CRUNIT_ROOTLESS_KEEP_PROC_SYS:-0} == 1 ]] && wrap=()
+	status=0
+	timeout -k 5 "$CMD_TIMEOUT" "${wrap[@]}" runuser -u "$RUSER" -- \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="/home/$RUSER" XDG_RUNTIME_DIR="$xdg" \
+		"$CRUNIT" "$@" </dev/null >"$CR_OUT" 2>"$CR_ERR" || status=$?
+	output=$(<"$CR_OUT")
+	stderr=$(<"$CR_ERR")
+	mapfile -t lines <"$CR_OUT"
+	mapfile -t stderr_lines <"$CR_ERR"
+	{
+		printf '$ [%s] crunit %s  => exit %d\n' "$RUSER" "$*" "$status"
+		[[ -z $output ]] || printf 'stdout: %s\n' "$output"
+		[[ -z $stderr ]] || printf 'stderr: %s\n' "$stderr"
+	} >&2
+	return 0
+}
+
+# userns_bundle: $BUNDLE becomes a user-namespaced container, 0 -> 100000
+# (65536 ids): the rootfs owned by the mapped root, every directory above it
+# searchable, no /sys or /dev/mqueue mount.
+userns_bundle() {
+	cfg '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.mounts |= map(select(.destination != "/sys" and .destination != "/dev/mqueue"))'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	local d=$BUNDLE
+	while [[ $d != / ]]; do
+		chmod a+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+# userns_crunit: $CRUNIT runs in a private mount namespace without the
+# sandbox's /proc/sys overmount: a new proc in a user namespace needs a fully
+# visible /proc (see as_user).
+userns_crunit() {
+	local w=$BATS_TEST_TMPDIR/crunit-nsproc
+	printf '#!/bin/sh\nexec unshare -m sh -c '"'"'umount -l /proc/sys && exec "$@"'"'"' sh %s "$@"\n' "$CRUNIT" >"$w"
+	chmod +x "$w"
+	CRUNIT=$w
+}
+
+# start_seccomp_agent SOCKET OUT REPLY...: lib/seccomp-agent.py in the background
+# (one connection, killed at teardown; its stderr in OUT.err).
+start_seccomp_agent() {
+	local sock=$1 out=$2
+	shift 2
+	"$PYTHON" "$LIB/seccomp-agent.py" "$sock" "$out" "$@" 2>"$out.err" &
+	on_teardown "kill -KILL $!"
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $out.ready ]] && return 0
+		sleep 0.1
+	done
+	show_file "$out.err"
+	fail "the seccomp agent did not start"
 }

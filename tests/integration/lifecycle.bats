@@ -145,7 +145,7 @@ teardown() { common_teardown; }
 	local rpid=$!
 	wait_file_contains "$out" ready
 	wait_status "$ID" running
-	pgrep -f -- "$marker" >/dev/null || fail "container process not found"
+	wait_pgrep "$marker"
 	crunit_ok kill "$ID" KILL
 	wait_bg "$rpid" || return 1
 	local rc=$WAIT_RC
@@ -201,7 +201,7 @@ teardown() { common_teardown; }
 	crunit_ok run -d --bundle "$BUNDLE" "$ID"
 	assert_eq "$(ctr_status "$ID")" running status
 	wait_file_contains "$CR_OUT" ready
-	pgrep -f -- "$marker" >/dev/null || fail "container process not found"
+	wait_pgrep "$marker"
 	crunit_ok kill "$ID" KILL
 	wait_status "$ID" stopped
 	crunit_fails kill "$ID" KILL
@@ -281,7 +281,7 @@ teardown() { common_teardown; }
 	local marker=del-$ID
 	cfg_args sh -c 'sleep 1000; :' "$marker"
 	crunit_ok run -d --bundle "$BUNDLE" "$ID"
-	pgrep -f -- "$marker" >/dev/null || fail "container process not found"
+	wait_pgrep "$marker"
 	crunit_fails delete "$ID"
 	assert_error "cannot delete container \"$ID\" that is not stopped: running (use --force)"
 	assert_eq "$(ctr_status "$ID")" running "status after refused delete"

@@ -125,22 +125,10 @@ sub-refused"
 }
 
 # A user-namespaced container (0 -> 100000, 65536 ids); a new proc needs a /proc
-# without the sandbox's /proc/sys overmount (see rootless.bats).
+# without the sandbox's /proc/sys overmount (helpers.bash: userns_crunit).
 userns_setup() {
-	cfg '.linux.namespaces += [{"type": "user"}] |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.mounts |= map(select(.destination != "/sys" and .destination != "/dev/mqueue"))'
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	local d=$BUNDLE
-	while [[ $d != / ]]; do
-		chmod a+x "$d"
-		d=$(dirname "$d")
-	done
-	local w=$BATS_TEST_TMPDIR/crunit-nsproc
-	printf '#!/bin/sh\nexec unshare -m sh -c '"'"'umount -l /proc/sys && exec "$@"'"'"' sh %s "$@"\n' "$CRUNIT" >"$w"
-	chmod +x "$w"
-	CRUNIT=$w
+	userns_bundle
+	userns_crunit
 	# files owned by host uids 0 and 1000, on a tmpfs (idmappable)
 	IDSRC=$BATS_TEST_TMPDIR/ids
 	mkdir -p "$IDSRC"

@@ -45,6 +45,25 @@ write_unit() {
 	UNITS_WRITTEN+=("/run/systemd/system/$1")
 }
 
+# start_notify_receiver: a host NOTIFY_SOCKET at $sock (lib/notify-receiver.py, killed at
+# teardown) that writes each datagram to $out as a line, fields joined by "|"; the caller
+# declares sock and out local.
+start_notify_receiver() {
+	local i
+	sock=$BATS_TEST_TMPDIR/host-notify.sock out=$BATS_TEST_TMPDIR/notify.out
+	"$PYTHON" "$LIB/notify-receiver.py" "$sock" "$out" &
+	RECEIVER_PID=$!
+	for ((i = 0; i < 50; i++)); do [[ -e $out.ready ]] && break; sleep 0.1; done
+}
+
+# start_unit NAME: stdin as the unit NAME (write_unit), loaded and started. Sets SVC.
+start_unit() {
+	SVC=$1
+	write_unit "$SVC"
+	systemctl daemon-reload
+	systemctl start "$SVC"
+}
+
 # install_template NAME: units/NAME.in with this build's crunit, and a drop-in for instance $ID
 # pointing CRUNIT_BUNDLE at $BUNDLE. Sets SVC to NAME's instance $ID.
 install_template() {
@@ -139,15 +158,12 @@ stop_and_check_gone() {
 @test "Type=notify without --keep-unit: systemd accepts MAINPID (root sender) of the init in crunit-ID.scope" {
 	cfg_sh "$NOTIFY_SCRIPT"
 	touch "$BUNDLE/rootfs/tmp/go"
-	SVC=notify-$ID.service
-	write_unit "$SVC" <<UNIT
+	start_unit notify-$ID.service <<UNIT
 [Service]
 Type=notify
 ExecStart=$CRUNIT run -d --bundle $BUNDLE $ID
 ExecStopPost=$CRUNIT delete --force $ID
 UNIT
-	systemctl daemon-reload
-	systemctl start "$SVC"
 	local pid
 	pid=$(ctr_pid "$ID")
 	assert_eq "$(unit_prop "$SVC" MainPID)" "$pid" "MainPID"
@@ -175,14 +191,11 @@ while [ ! -e /tmp/go ]; do sleep 0.1; done
 sd-notify-send STATUS=later
 trap "exit 0" TERM
 while :; do sleep 0.1; done'
-	SVC=notify-$ID.service
-	write_unit "$SVC" <<UNIT
+	start_unit notify-$ID.service <<UNIT
 [Service]
 Type=notify
 ExecStart=$CRUNIT run --keep-unit --bundle $BUNDLE $ID
 UNIT
-	systemctl daemon-reload
-	systemctl start "$SVC"
 	local pid
 	pid=$(ctr_pid "$ID")
 	assert_eq "$(unit_prop "$SVC" MainPID)" "$pid" "MainPID"
@@ -194,10 +207,8 @@ UNIT
 }
 
 @test "create/start: create leaves NOTIFY_SOCKET alone, start forwards READY=1 with MAINPID (socket recorded at create)" {
-	local sock=$BATS_TEST_TMPDIR/host-notify.sock out=$BATS_TEST_TMPDIR/notify.out
-	"$PYTHON" "$LIB/notify-receiver.py" "$sock" "$out" &
-	RECEIVER_PID=$!
-	for ((i = 0; i < 50; i++)); do [[ -e $out.ready ]] && break; sleep 0.1; done
+	local sock out
+	start_notify_receiver
 	cfg_sh 'sd-notify-send STATUS=one MAINPID=1; sd-notify-send READY=1; exec sleep 1000'
 	NOTIFY_SOCKET=$sock
 	export NOTIFY_SOCKET
@@ -215,10 +226,8 @@ UNIT
 }
 
 @test "run -d: a container that exits without READY=1 is an error naming it; nothing is left" {
-	local sock=$BATS_TEST_TMPDIR/host-notify.sock out=$BATS_TEST_TMPDIR/notify.out
-	"$PYTHON" "$LIB/notify-receiver.py" "$sock" "$out" &
-	RECEIVER_PID=$!
-	for ((i = 0; i < 50; i++)); do [[ -e $out.ready ]] && break; sleep 0.1; done
+	local sock out
+	start_notify_receiver
 	cfg_sh 'exit 0'
 	export NOTIFY_SOCKET=$sock
 	crunit_fails run -d --bundle "$BUNDLE" "$ID"
@@ -241,13 +250,10 @@ UNIT
 @test "keep-unit: resources go to the service (SetUnitProperties); update, pause/resume, kill; delete leaves the service running" {
 	cfg '.linux.resources.memory.limit = 67108864 | .linux.resources.pids.limit = 77'
 	cfg_sh 'trap "exit 0" TERM; while :; do sleep 0.1; done'
-	SVC=keep-$ID.service
-	write_unit "$SVC" <<UNIT
+	start_unit keep-$ID.service <<UNIT
 [Service]
 ExecStart=/bin/sh -c '$CRUNIT run -d --keep-unit --bundle $BUNDLE $ID && exec sleep 1000'
 UNIT
-	systemctl daemon-reload
-	systemctl start "$SVC"
 	wait_status "$ID" running
 	local pid
 	pid=$(ctr_pid "$ID")
@@ -265,6 +271,31 @@ UNIT
 	wait_status "$ID" stopped
 	crunit_ok delete "$ID"
 	assert_eq "$(unit_prop "$SVC" ActiveState)" active "the service after delete"
+	assert_no_leftovers "$ID" "" "$BUNDLE"
+}
+
+@test "keep-unit: memory.reservation and cpu.cpus (hybrid: into the service's v1 cgroups, the cpuset one removed by delete; unified: properties)" {
+	cfg '.linux.resources.memory.reservation = 16777216 | .linux.resources.cpu.cpus = "0"'
+	cfg_sh 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+	start_unit keep-$ID.service <<UNIT
+[Service]
+ExecStart=/bin/sh -c '$CRUNIT run -d --keep-unit --bundle $BUNDLE $ID && exec sleep 1000'
+UNIT
+	wait_status "$ID" running
+	assert_eq "$(unit_prop "$SVC" MemoryLow)" 16777216 "the service's MemoryLow"
+	assert_eq "$(unit_prop "$SVC" AllowedCPUs)" 0 "the service's AllowedCPUs"
+	if [[ ${CRUNIT_SANDBOX_MODE:-unified} == hybrid ]]; then
+		assert_eq "$(cat "/sys/fs/cgroup/memory/system.slice/$SVC/memory.soft_limit_in_bytes")" 16777216 \
+			memory.soft_limit_in_bytes
+		assert_eq "$(cat "/sys/fs/cgroup/cpuset/system.slice/$SVC/cpuset.cpus")" 0 cpuset.cpus
+		grep -qx "$(ctr_pid "$ID")" "/sys/fs/cgroup/cpuset/system.slice/$SVC/cgroup.procs" ||
+			fail "the container's init is not in the service's cpuset cgroup"
+	fi
+	crunit_ok kill "$ID" TERM
+	wait_status "$ID" stopped
+	crunit_ok delete "$ID"
+	assert_eq "$(unit_prop "$SVC" ActiveState)" active "the service after delete"
+	[[ ! -e /sys/fs/cgroup/cpuset/system.slice/$SVC ]] || fail "the service's cpuset cgroup is left after delete"
 	assert_no_leftovers "$ID" "" "$BUNDLE"
 }
 

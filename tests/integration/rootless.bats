@@ -8,27 +8,19 @@
 # in the sandbox's own mount namespace every rootless container fails with
 # "cannot mount proc on /proc in a user namespace". The tests therefore run
 # the user's crunit in a private mount namespace without that overmount
-# (as_user below), which is what a normal host looks like. Set
+# (as_user in helpers.bash), which is what a normal host looks like. Set
 # CRUNIT_ROOTLESS_KEEP_PROC_SYS=1 to run them without this workaround.
 
 load helpers
 
 setup_file() {
-	require_sandbox || return 1
-	local env
-	env=$("$LIB/rootless-user.sh" --env) || { echo "lib/rootless-user.sh failed" >&2; return 1; }
-	eval "$env"
-	export CRUNIT_ROOTLESS_USER CRUNIT_ROOTLESS_UID CRUNIT_ROOTLESS_GID
-	export RL_XDG=$XDG_RUNTIME_DIR
+	rootless_user_setup_file
 }
 
 setup() {
 	require_sandbox || return 1
 	require_crunit || return 1
 	[[ -n ${CRUNIT_ROOTLESS_USER:-} && -n ${CRUNIT_ROOTLESS_UID:-} ]] || fail "rootless user not set up" || return 1
-	RUSER=$CRUNIT_ROOTLESS_USER
-	RUID=$CRUNIT_ROOTLESS_UID
-	RGID=$CRUNIT_ROOTLESS_GID
 	new_id rl
 	RLROOT=/tmp/crunit-rl-$ID
 	# The bundle must be readable by the user: not under $BATS_TEST_TMPDIR.
@@ -53,36 +45,6 @@ teardown() {
 	runuser -u "$RUSER" -- env XDG_RUNTIME_DIR="$RL_XDG" systemctl --user stop "crunit-$ID.scope" >/dev/null 2>&1 || true
 	common_teardown
 	rm -rf "$BUNDLE" "$RLROOT" ${NOMGR_XDG:+"$NOMGR_XDG"}
-}
-
-# as_user XDG_RUNTIME_DIR CRUNIT-ARGS...: runs crunit as the rootless user,
-# like cr (sets status, output, stderr, lines, stderr_lines; container
-# output in $CR_OUT/$CR_ERR).
-as_user() {
-	local xdg=$1
-	shift
-	CR_N=$((CR_N + 1))
-	CR_OUT=$BATS_TEST_TMPDIR/rl.$CR_N.out
-	CR_ERR=$BATS_TEST_TMPDIR/rl.$CR_N.err
-	: >"$CR_OUT"
-	: >"$CR_ERR"
-	chmod 0666 "$CR_OUT" "$CR_ERR"
-	local wrap=(unshare -m sh -c 'umount -l /proc/sys && exec "$@"' sh)
-	[[ ${CRUNIT_ROOTLESS_KEEP_PROC_SYS:-0} == 1 ]] && wrap=()
-	status=0
-	timeout -k 5 "$CMD_TIMEOUT" "${wrap[@]}" runuser -u "$RUSER" -- \
-		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="/home/$RUSER" XDG_RUNTIME_DIR="$xdg" \
-		"$CRUNIT" "$@" </dev/null >"$CR_OUT" 2>"$CR_ERR" || status=$?
-	output=$(<"$CR_OUT")
-	stderr=$(<"$CR_ERR")
-	mapfile -t lines <"$CR_OUT"
-	mapfile -t stderr_lines <"$CR_ERR"
-	{
-		printf '$ [%s] crunit %s  => exit %d\n' "$RUSER" "$*" "$status"
-		[[ -z $output ]] || printf 'stdout: %s\n' "$output"
-		[[ -z $stderr ]] || printf 'stderr: %s\n' "$stderr"
-	} >&2
-	return 0
 }
 
 as_user_ok() {

@@ -80,7 +80,7 @@ teardown() { common_teardown; }
 	crunit_ok run -d --bundle "$BUNDLE" "$ID"
 	local pid
 	pid=$(ctr_pid "$ID")
-	pgrep -f -- "$marker" >/dev/null || fail "container process not running"
+	wait_pgrep "$marker"
 	timeout 60 systemctl stop "crunit-$ID.scope" || fail "systemctl stop failed"
 	wait_pid_gone "$pid"
 	wait_status "$ID" stopped

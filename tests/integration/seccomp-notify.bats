@@ -16,18 +16,7 @@ setup() {
 teardown() { common_teardown; }
 
 # start_agent REPLY...: the agent in the background, listening on $SOCK.
-start_agent() {
-	"$PYTHON" "$LIB/seccomp-agent.py" "$SOCK" "$OUT" "$@" 2>"$SDIR/agent.err" &
-	AGENT=$!
-	on_teardown "kill -KILL $AGENT"
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[[ -e $OUT.ready ]] && return 0
-		sleep 0.1
-	done
-	show_file "$SDIR/agent.err"
-	fail "the seccomp agent did not start"
-}
+start_agent() { start_seccomp_agent "$SOCK" "$OUT" "$@"; }
 
 # notify_on NAMES-JSON [FLAGS-JSON]: allow all, SCMP_ACT_NOTIFY for NAMES.
 notify_on() {

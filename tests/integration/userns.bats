@@ -8,20 +8,12 @@
 load helpers
 
 setup_file() {
-	require_sandbox || return 1
-	local env
-	env=$("$LIB/rootless-user.sh" --env) || { echo "lib/rootless-user.sh failed" >&2; return 1; }
-	eval "$env"
-	export CRUNIT_ROOTLESS_USER CRUNIT_ROOTLESS_UID CRUNIT_ROOTLESS_GID
-	export RL_XDG=$XDG_RUNTIME_DIR
+	rootless_user_setup_file
 }
 
 setup() {
 	require_sandbox || return 1
 	require_crunit || return 1
-	RUSER=$CRUNIT_ROOTLESS_USER
-	RUID=$CRUNIT_ROOTLESS_UID
-	RGID=$CRUNIT_ROOTLESS_GID
 	SUBUID=$(awk -F: -v u="$RUSER" '$1 == u {print $2; exit}' /etc/subuid)
 	SUBGID=$(awk -F: -v u="$RUSER" '$1 == u {print $2; exit}' /etc/subgid)
 	[[ -n $SUBUID && -n $SUBGID ]] || fail "no /etc/subuid or /etc/subgid range for $RUSER" || return 1
@@ -42,33 +34,6 @@ teardown() {
 	as_user "$RL_XDG" --root "$RLROOT" delete --force "$ID" || true
 	common_teardown
 	rm -rf "$BUNDLE" "$RLROOT"
-}
-
-# as_user XDG CRUNIT-ARGS...: crunit as the rootless user (like cr).
-as_user() {
-	local xdg=$1
-	shift
-	CR_N=$((CR_N + 1))
-	CR_OUT=$BATS_TEST_TMPDIR/un.$CR_N.out
-	CR_ERR=$BATS_TEST_TMPDIR/un.$CR_N.err
-	: >"$CR_OUT"
-	: >"$CR_ERR"
-	chmod 0666 "$CR_OUT" "$CR_ERR"
-	status=0
-	timeout -k 5 "$CMD_TIMEOUT" unshare -m sh -c 'umount -l /proc/sys && exec "$@"' sh \
-		runuser -u "$RUSER" -- \
-		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="/home/$RUSER" XDG_RUNTIME_DIR="$xdg" \
-		"$CRUNIT" "$@" </dev/null >"$CR_OUT" 2>"$CR_ERR" || status=$?
-	output=$(<"$CR_OUT")
-	stderr=$(<"$CR_ERR")
-	mapfile -t lines <"$CR_OUT"
-	mapfile -t stderr_lines <"$CR_ERR"
-	{
-		printf '$ [%s] crunit %s  => exit %d\n' "$RUSER" "$*" "$status"
-		[[ -z $output ]] || printf 'stdout: %s\n' "$output"
-		[[ -z $stderr ]] || printf 'stderr: %s\n' "$stderr"
-	} >&2
-	return 0
 }
 
 # rootless: container 0 = the user, 1..65536 = the user's subordinate range

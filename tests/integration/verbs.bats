@@ -191,6 +191,21 @@ start_counter() {
 	crunit_fails update -r "$BATS_TEST_TMPDIR/bad.json" "$ID"
 }
 
+@test "verbs: update --memory-swap alone keeps the memory limit in effect (as runc)" {
+	start_detached 'sleep 1000; :'
+	local u=crunit-$ID.scope
+	crunit_fails update --memory-swap 48m "$ID"
+	assert_error_glob "*swap (memory+swap)*needs a memory.limit*"
+	crunit_ok update --memory 32m "$ID"
+	crunit_ok update --memory-swap 48m "$ID"
+	assert_eq "$(unit_prop "$u" MemoryMax)" 33554432 "MemoryMax (unchanged)"
+	assert_eq "$(unit_prop "$u" MemorySwapMax)" 16777216 "MemorySwapMax = swap - limit"
+	if hybrid; then
+		assert_eq "$(cat "/sys/fs/cgroup/memory/machine.slice/$u/memory.memsw.limit_in_bytes")" 50331648 \
+			memory.memsw.limit_in_bytes
+	fi
+}
+
 @test "verbs: update --pids-limit 3 is enforced (hybrid; unified: property only)" {
 	start_detached 'while [ ! -e /tmp/go ]; do sleep 0.1; done
 		for i in 1 2 3 4 5 6 7 8 9 10; do sleep 100 & done 2>/tmp/err; echo done >/tmp/done; sleep 1000'

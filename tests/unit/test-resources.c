@@ -112,7 +112,14 @@ static void test_memory(void)
         FAIL("{\"memory\":{\"kernel\":1000}}",
              "linux.resources.memory.kernel is not supported yet");
         FAIL("{\"memory\":{\"kernelTCP\":1000}}", "linux.resources.memory.kernelTCP is not");
-        FAIL("{\"memory\":{\"swappiness\":0}}", "linux.resources.memory.swappiness is not");
+        FAIL("{\"memory\":{\"swappiness\":101}}",
+             "linux.resources.memory.swappiness: 101 is not between 0 and 100");
+        r = PARSE_OK("{\"memory\":{\"swappiness\":0}}"); /* applied on cgroup v1 only */
+        CHECK(r->has_swappiness && r->swappiness == 0);
+        spec_resources_free(r);
+        r = PARSE_OK("{\"memory\":{\"swappiness\":-1}}"); /* runc: not set */
+        CHECK(!r->has_swappiness);
+        spec_resources_free(r);
         FAIL("{\"memory\":{\"disableOOMKiller\":true}}",
              "linux.resources.memory.disableOOMKiller is not supported yet");
         FAIL("{\"memory\":[]}", "linux.resources.memory must be an object");

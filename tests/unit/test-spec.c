@@ -541,6 +541,8 @@ static void test_accepted(void)
         OK("mounts", NULL);
         OK("linux", NULL);
         OK("linux.resources", "{}");
+        OK("linux.intelRdt", "{}");
+        OK("linux.intelRdt", "{\"closID\":\"g\",\"schemata\":\"L3:0=f\\nMB:0=20\"}");
         OK("linux.resources", "null");
         OK("linux.resources", "{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}");
         OK("linux.devices", "[]");
