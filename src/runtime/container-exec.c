@@ -396,7 +396,7 @@ static int check_options(const struct spec *s, const struct exec_opts *o)
                 return log_error("exec: --console-socket given but no terminal was asked for "
                                  "(-t)"),
                        -EINVAL;
-        return 0;
+        return lsm_check(s, "exec");
 }
 
 int container_exec(struct container *c, const struct exec_opts *o)

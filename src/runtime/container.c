@@ -240,7 +240,7 @@ int container_create(const struct create_opts *o, struct container **ret)
                 return r;
         if ((r = spec_load(o->bundle ? o->bundle : ".", &s)) < 0)
                 return r;
-        if ((r = validate_for_create(s, o)) < 0)
+        if ((r = validate_for_create(s, o)) < 0 || (r = lsm_check(s, "config.json")) < 0)
                 return r;
         _cleanup_close_ int rdt_fd = -1; /* linux.intelRdt: the resctrl root */
         if (s->intel_rdt && ((r = intelrdt_open_root(&rdt_fd)) < 0 ||

@@ -115,6 +115,20 @@ static int from_flags(struct spec_process *p, const struct exec_opts *o)
                 p->additional_gids = g;
                 p->n_additional_gids += o->n_gids;
         }
+        if (o->apparmor) {
+                char *v = strdup(o->apparmor);
+                if (!v)
+                        return log_error_errno(ENOMEM, "exec");
+                free(p->apparmor_profile);
+                p->apparmor_profile = v;
+        }
+        if (o->process_label) {
+                char *v = strdup(o->process_label);
+                if (!v)
+                        return log_error_errno(ENOMEM, "exec");
+                free(p->selinux_label);
+                p->selinux_label = v;
+        }
         p->terminal = o->tty; /* runc: false unless -t */
         return 0;
 }

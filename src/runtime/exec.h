@@ -35,7 +35,9 @@ struct exec_opts {
         gid_t gid;
         gid_t *gids; /* -g, appended to additionalGids (owned) */
         size_t n_gids;
-        uint64_t caps; /* --cap, added to bounding/effective/permitted (and ambient) */
+        uint64_t caps;             /* --cap, added to bounding/effective/permitted (and ambient) */
+        const char *apparmor;      /* --apparmor, NULL if not given or empty */
+        const char *process_label; /* --process-label, NULL if not given or empty */
         int preserve_fds;
 };
 

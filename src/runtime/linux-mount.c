@@ -289,8 +289,11 @@ static int mount_one(struct setup_ctx *c, const struct spec_mount *m)
                 char p[FD_PATH_MAX];
                 /* a read-only tmpcopyup tmpfs is made read-only after the copy */
                 unsigned long flags = o.tmpcopyup ? o.flags & ~MS_RDONLY : o.flags;
+                _cleanup_free_ char *labelled = NULL;
+                if ((r = lsm_mount_data(c->spec, m->type, data, &labelled)) < 0)
+                        return r;
                 if (mount(m->source ? m->source : m->type, fd_path(destfd, p), m->type, flags,
-                          data) < 0) {
+                          labelled ? labelled : data) < 0) {
                         if (errno == EPERM && c->in_userns &&
                             (streq(m->type, "proc") || streq(m->type, "sysfs")))
                                 return log_error("cannot mount %s on %s in a user namespace: the "

@@ -189,6 +189,9 @@ _noreturn_ void process_exec(struct setup_ctx *c, const char *path)
         }
         if (c->listen_fds > 0 && (r = listen_fds_pass(c, &env)) < 0)
                 goto fail;
+        /* AppArmor/SELinux: takes effect at execve; written while we are still root */
+        if ((r = lsm_apply_exec_label(p)) < 0)
+                goto fail;
         /* linux.seccomp: loading a filter needs no_new_privs or CAP_SYS_ADMIN. As runc does:
          * with noNewPrivileges, load it last, right before execve, so that the filter sees as
          * few of our own syscalls as possible; without it, load it now, while we still have

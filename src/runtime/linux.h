@@ -72,5 +72,14 @@ int ns_set_time_offsets(const struct spec *s); /* stage 1, right after unshare(C
 /* linux-safe-path.c: after pivot_root, inside the container's root. */
 int chdir_in_root(const char *cwd);                       /* process.cwd, no magic links */
 int proc_self_write(const char *file, const char *value); /* verified procfs file */
+/* linux-lsm.c: labels. lsm_check() refuses (naming the field, prefixed by `what`) a label for
+ * an LSM the host does not run; lsm_apply_exec_label() writes the process label for the next
+ * execve; lsm_mount_data() gives the data of a new mount with linux.mountLabel's context=
+ * (*ret NULL: use the data as it is). */
+int lsm_check(const struct spec *s, const char *what);
+bool lsm_apparmor_enabled(void);
+bool lsm_selinux_enabled(void);
+int lsm_apply_exec_label(const struct spec_process *p);
+int lsm_mount_data(const struct spec *s, const char *type, const char *data, char **ret);
 /* Stage 1, first thing: closes the fds >= keep_below inherited from crunit's caller. */
 int close_inherited_fds(int keep_below);

@@ -15,26 +15,28 @@ static void exec_opts_done(struct exec_opts *o)
 
 static void help(void)
 {
-        printf("Usage: crunit exec [options] CONTAINER-ID [COMMAND [ARGS...]]\n\n"
-               "Runs a new process in a created or running container: in all of its namespaces\n"
-               "and cgroups, with its config.json process settings (seccomp included) unless\n"
-               "overridden.\n\n"
-               "  -p, --process FILE          an OCI process object (JSON) instead of COMMAND\n"
-               "                              and the options below\n"
-               "  -t, --tty                   allocate a pseudo-TTY\n"
-               "      --console-socket SOCK   send the pty master to this unix socket\n"
-               "  -d, --detach                return once the process has started\n"
-               "      --pid-file FILE         write the process's PID there\n"
-               "  -e, --env NAME=VALUE        set an environment variable (repeatable)\n"
-               "      --cwd DIR               working directory (absolute, in the container)\n"
-               "  -u, --user UID[:GID]        numeric user and group\n"
-               "  -g, --additional-gids GID   an additional group (repeatable)\n"
-               "  -c, --cap CAP               add a capability (repeatable)\n"
-               "      --no-new-privs          set no_new_privs\n"
-               "      --apparmor PROFILE      refused unless empty: no AppArmor support\n"
-               "      --process-label LABEL   refused unless empty: no SELinux support\n"
-               "      --preserve-fds N        pass N extra fds (from 3) to the process\n"
-               "      --ignore-paused         exec even into a paused container\n");
+        printf(
+            "Usage: crunit exec [options] CONTAINER-ID [COMMAND [ARGS...]]\n\n"
+            "Runs a new process in a created or running container: in all of its namespaces\n"
+            "and cgroups, with its config.json process settings (seccomp included) unless\n"
+            "overridden.\n\n"
+            "  -p, --process FILE          an OCI process object (JSON) instead of COMMAND\n"
+            "                              and the options below\n"
+            "  -t, --tty                   allocate a pseudo-TTY\n"
+            "      --console-socket SOCK   send the pty master to this unix socket\n"
+            "  -d, --detach                return once the process has started\n"
+            "      --pid-file FILE         write the process's PID there\n"
+            "  -e, --env NAME=VALUE        set an environment variable (repeatable)\n"
+            "      --cwd DIR               working directory (absolute, in the container)\n"
+            "  -u, --user UID[:GID]        numeric user and group\n"
+            "  -g, --additional-gids GID   an additional group (repeatable)\n"
+            "  -c, --cap CAP               add a capability (repeatable)\n"
+            "      --no-new-privs          set no_new_privs\n"
+            "      --apparmor PROFILE      AppArmor profile of the process (host must run "
+            "AppArmor)\n"
+            "      --process-label LABEL   SELinux label of the process (host must run SELinux)\n"
+            "      --preserve-fds N        pass N extra fds (from 3) to the process\n"
+            "      --ignore-paused         exec even into a paused container\n");
 }
 
 static int parse_uint32(const char *s, uint32_t *ret)
@@ -184,16 +186,12 @@ static int parse_options(int argc, char *argv[], struct exec_opts *o)
                         flags_used = true;
                         break;
                 case ARG_APPARMOR:
-                        if (optarg[0])
-                                return log_error("exec: --apparmor is set but AppArmor is not "
-                                                 "supported yet"),
-                                       -EOPNOTSUPP;
+                        o->apparmor = optarg[0] ? optarg : NULL;
+                        flags_used = true;
                         break;
                 case ARG_PROCESS_LABEL:
-                        if (optarg[0])
-                                return log_error("exec: --process-label is set but SELinux is "
-                                                 "not supported yet"),
-                                       -EOPNOTSUPP;
+                        o->process_label = optarg[0] ? optarg : NULL;
+                        flags_used = true;
                         break;
                 case ARG_PRESERVE_FDS: {
                         char *end;

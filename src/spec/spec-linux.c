@@ -264,9 +264,8 @@ int spec_parse_linux(json_object *linux_obj, struct spec *s)
                 r = spec_json_string(v, "linux.mountLabel", &label);
                 if (r < 0)
                         return r;
-                if (label[0] != '\0')
-                        return spec_error("linux.mountLabel is set but SELinux is not supported "
-                                          "yet");
+                if (label[0] != '\0' && !(s->mount_label = strdup(label)))
+                        return log_error_errno(ENOMEM, "config.json");
         }
 
         v = spec_json_get(linux_obj, "devices");

@@ -391,6 +391,7 @@ void spec_free(struct spec *s)
         free(s->root_path);
         free(s->hostname);
         free(s->domainname);
+        free(s->mount_label);
 
         for (size_t i = 0; i < s->n_mounts; i++) {
                 free(s->mounts[i].destination);

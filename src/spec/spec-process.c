@@ -269,7 +269,9 @@ static int parse_rlimits(json_object *rlimits, struct spec_process *p)
                                      (void **)&p->rlimits, &p->n_rlimits, parse_rlimit_item, p);
 }
 
-static int refuse_lsm(json_object *process, const char *key, const char *lsm)
+/* An LSM label: kept if not empty; whether the host has that LSM is checked at create
+ * (linux-lsm.c), where it is applied. */
+static int parse_label(json_object *process, const char *key, char **ret)
 {
         const char *label;
         json_object *v;
@@ -283,8 +285,8 @@ static int refuse_lsm(json_object *process, const char *key, const char *lsm)
         r = spec_json_string(v, path, &label);
         if (r < 0)
                 return r;
-        if (label[0] != '\0')
-                return spec_error("%s is set but %s is not supported yet", path, lsm);
+        if (label[0] != '\0' && !(*ret = strdup(label)))
+                return log_error_errno(ENOMEM, "config.json");
         return 0;
 }
 
@@ -398,10 +400,10 @@ int spec_parse_process(json_object *process, struct spec_process *p)
                 p->oom_score_adj = (int)i;
         }
 
-        r = refuse_lsm(process, "apparmorProfile", "AppArmor");
+        r = parse_label(process, "apparmorProfile", &p->apparmor_profile);
         if (r < 0)
                 return r;
-        r = refuse_lsm(process, "selinuxLabel", "SELinux");
+        r = parse_label(process, "selinuxLabel", &p->selinux_label);
         if (r < 0)
                 return r;
 
@@ -421,5 +423,7 @@ void spec_process_done(struct spec_process *p)
         strv_free(p->env);
         free(p->cwd);
         free(p->rlimits);
+        free(p->apparmor_profile);
+        free(p->selinux_label);
         memset(p, 0, sizeof *p);
 }

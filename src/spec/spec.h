@@ -105,6 +105,9 @@ struct spec_process {
         /* process.execCPUAffinity: "final", else "initial" */
         bool has_cpu_affinity;
         cpu_set_t cpu_affinity;
+        /* process.apparmorProfile / process.selinuxLabel; NULL if not given or empty */
+        char *apparmor_profile;
+        char *selinux_label;
 };
 
 /* linux.resources, already converted to the values of systemd's unit properties (see
@@ -241,8 +244,9 @@ struct spec {
         char *bundle;    /* absolute path of the bundle directory */
         char *root_path; /* absolute path of the rootfs (root.path resolved against bundle) */
         bool root_readonly;
-        char *hostname;   /* NULL if not given */
-        char *domainname; /* NULL if not given */
+        char *hostname;    /* NULL if not given */
+        char *domainname;  /* NULL if not given */
+        char *mount_label; /* linux.mountLabel (SELinux context= of new mounts); NULL if empty */
 
         struct spec_mount *mounts;
         size_t n_mounts;

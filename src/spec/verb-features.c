@@ -201,8 +201,8 @@ static json_object *features(void)
         json_object *known = NULL;
         json_object_object_get_ex(seccomp, "knownFlags", &known);
         json_object_object_add(seccomp, "supportedFlags", seccomp_supported_flags(known));
-        json_object_object_add(linux_obj, "apparmor", enabled(false));
-        json_object_object_add(linux_obj, "selinux", enabled(false));
+        json_object_object_add(linux_obj, "apparmor", enabled(lsm_apparmor_enabled()));
+        json_object_object_add(linux_obj, "selinux", enabled(lsm_selinux_enabled()));
         json_object_object_add(linux_obj, "intelRdt", enabled(intelrdt_available()));
         json_object_object_add(ext, "idmap", enabled(mount_option_supported("idmap")));
 

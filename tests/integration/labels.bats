@@ -8,17 +8,20 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-@test "labels: process.selinuxLabel, process.apparmorProfile, linux.mountLabel are refused when set" {
+@test "labels: process.selinuxLabel, process.apparmorProfile, linux.mountLabel are refused when the host does not run that LSM" {
+	[[ ! -e /sys/fs/selinux/enforce && $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null) != Y ]] ||
+		fail "this host runs SELinux or AppArmor: this test expects neither"
 	cfg '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
 	crunit_fails run --bundle "$BUNDLE" "$ID"
-	assert_error "config.json: process.selinuxLabel is set but SELinux is not supported yet"
+	assert_error "config.json: process.selinuxLabel \"system_u:system_r:container_t:s0\" is set but SELinux is not enabled on this host"
 	assert_no_leftovers "$ID"
 	cfg 'del(.process.selinuxLabel) | .process.apparmorProfile = "docker-default"'
 	crunit_fails run --bundle "$BUNDLE" "$ID"
-	assert_error "config.json: process.apparmorProfile is set but AppArmor is not supported yet"
+	assert_error "config.json: process.apparmorProfile \"docker-default\" is set but AppArmor is not enabled on this host"
+	assert_no_leftovers "$ID"
 	cfg 'del(.process.apparmorProfile) | .linux.mountLabel = "system_u:object_r:container_file_t:s0"'
 	crunit_fails run --bundle "$BUNDLE" "$ID"
-	assert_error "config.json: linux.mountLabel is set but SELinux is not supported yet"
+	assert_error "config.json: linux.mountLabel \"system_u:object_r:container_file_t:s0\" is set but SELinux is not enabled on this host"
 	assert_no_leftovers "$ID"
 }
 

@@ -389,11 +389,11 @@ static void test_errors(void)
         FAIL("process.oomScoreAdj", "-1001", "process.oomScoreAdj");
         FAIL("process.oomScoreAdj", "\"5\"", "process.oomScoreAdj");
         FAIL("process.oomScoreAdj", "9223372036854775808", "process.oomScoreAdj");
-        FAIL("process.apparmorProfile", "\"docker-default\"",
-             "process.apparmorProfile is set but AppArmor is not supported yet");
+        /* labels parse; whether the host runs that LSM is checked at create */
+        OK("process.apparmorProfile", "\"docker-default\"");
         FAIL("process.apparmorProfile", "1", "process.apparmorProfile must be a string");
-        FAIL("process.selinuxLabel", "\"system_u:system_r:container_t:s0\"",
-             "process.selinuxLabel is set but SELinux is not supported yet");
+        OK("process.selinuxLabel", "\"system_u:system_r:container_t:s0\"");
+        FAIL("process.selinuxLabel", "[]", "process.selinuxLabel must be a string");
 
         /* hostname, domainname */
         FAIL("hostname", "5", "hostname must be a string");
@@ -465,8 +465,8 @@ static void test_errors(void)
         FAIL("linux.rootfsPropagation", "\"SHARED\"", "linux.rootfsPropagation");
         FAIL("linux.rootfsPropagation", "1", "linux.rootfsPropagation must be a string");
         FAIL("linux.cgroupsPath", "1", "linux.cgroupsPath must be a string");
-        FAIL("linux.mountLabel", "\"system_u:object_r:container_file_t:s0\"",
-             "linux.mountLabel is set but SELinux is not supported yet");
+        OK("linux.mountLabel", "\"system_u:object_r:container_file_t:s0\"");
+        FAIL("linux.mountLabel", "7", "linux.mountLabel must be a string");
 
         FAIL("linux.resources", "{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}]}",
              "config.json: linux.resources.hugepageLimits is not supported yet");
