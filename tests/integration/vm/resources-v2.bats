@@ -329,9 +329,15 @@ wait_events_watching() {
 }
 
 @test "v2: events reports the OOM kill of the init, then ends" {
-	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	# Known race (not fixed yet): when the dead init empties the scope, systemd removes its cgroup,
+	# and memory.events may be gone before events reads the new oom_kill count. Here the
+	# container shares the sandbox's pid namespace, so a second process keeps the cgroup (and the
+	# count) after the init died; the scope's remaining process goes with delete.
+	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432} |
+		.linux.namespaces |= map(select(.type != "pid"))'
 	# busybox dd, the init, allocates its 64 MiB block and fills it from /dev/zero
-	start_detached 'while [ ! -e /tmp/go ]; do sleep 0.1; done
+	start_detached 'sleep 1000 </dev/null >/dev/null 2>&1 &
+		while [ ! -e /tmp/go ]; do sleep 0.1; done
 		exec dd if=/dev/zero of=/dev/null bs=64M count=1'
 	events_bg --interval 1h "$ID"
 	wait_events_watching
