@@ -148,7 +148,9 @@ counter() { cat "$(counter_file)" 2>/dev/null || echo 0; }
 }
 
 @test "v2: memory.limit 32M is enforced (allocating 100M is OOM-killed, memory.events counts it)" {
-	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	# init and head out of the OOM killer's reach (the kernel picked the init over tail's 1000 in
+	# some runs under TCG, and the whole container was gone)
+	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432} | .process.oomScoreAdj = -1000'
 	# tail keeps the whole (newline-free) input in memory and volunteers as the
 	# OOM killer's victim, so that init survives to report and to read memory.events
 	start_detached 'head -c 104857600 /dev/zero | (echo 1000 >/proc/self/oom_score_adj && exec tail) >/dev/null
@@ -302,7 +304,8 @@ wait_events_watching() {
 }
 
 @test "v2: events reports an OOM kill (memory.events oom_kill) as an oom event, and ends with the container" {
-	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	# as above: only tail (1000) is the OOM killer's candidate
+	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432} | .process.oomScoreAdj = -1000'
 	start_detached 'while [ ! -e /tmp/go ]; do sleep 0.1; done
 		head -c 104857600 /dev/zero | (echo 1000 >/proc/self/oom_score_adj && exec tail) >/dev/null
 		echo "rc=$?" >/tmp/rc; sleep 1000'
