@@ -234,6 +234,21 @@ static int parse_memory(json_object *o, struct spec_resources *res)
         return 0;
 }
 
+/* linux.resources.cpu.cpus / .mems: a "0-3,7" list, as a bitmask (AllowedCPUs/MemoryNodes) */
+static int parse_cpu_list_member(json_object *o, const char *key, uint8_t **ret, size_t *ret_size)
+{
+        json_object *v = spec_json_get(o, key);
+        if (!v)
+                return 0;
+        char path[SPEC_PATH_MAX];
+        spec_field(path, "linux.resources.cpu.%s", key);
+        const char *list;
+        int r = spec_json_string(v, path, &list);
+        if (r < 0)
+                return r;
+        return spec_parse_cpu_list(list, path, ret, ret_size);
+}
+
 static int parse_cpu(json_object *o, struct spec_resources *res)
 {
         static const char *const known[] = {"shares",         "quota", "period", "realtimeRuntime",
@@ -245,7 +260,6 @@ static int parse_cpu(json_object *o, struct spec_resources *res)
         uint64_t shares = 0, period = 0;
         int64_t quota = 0;
         bool has_shares, has_period, has_quota;
-        json_object *v;
         int r;
 
         r = spec_json_known_object(o, path, known);
@@ -293,29 +307,10 @@ static int parse_cpu(json_object *o, struct spec_resources *res)
                 }
         }
 
-        v = spec_json_get(o, "cpus");
-        if (v) {
-                const char *list;
-                r = spec_json_string(v, "linux.resources.cpu.cpus", &list);
-                if (r < 0)
-                        return r;
-                r = spec_parse_cpu_list(list, "linux.resources.cpu.cpus", &res->allowed_cpus,
-                                        &res->allowed_cpus_size);
-                if (r < 0)
-                        return r;
-        }
-        v = spec_json_get(o, "mems");
-        if (v) {
-                const char *list;
-                r = spec_json_string(v, "linux.resources.cpu.mems", &list);
-                if (r < 0)
-                        return r;
-                r = spec_parse_cpu_list(list, "linux.resources.cpu.mems", &res->allowed_mems,
-                                        &res->allowed_mems_size);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        r = parse_cpu_list_member(o, "cpus", &res->allowed_cpus, &res->allowed_cpus_size);
+        if (r < 0)
+                return r;
+        return parse_cpu_list_member(o, "mems", &res->allowed_mems, &res->allowed_mems_size);
 }
 
 static int parse_pids(json_object *o, struct spec_resources *res)
